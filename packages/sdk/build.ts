@@ -1,0 +1,29 @@
+/**
+ * Builds the SDK: `dist/index.js` (ESM), `dist/denwa.min.js` (one browser file exposing the global
+ * `Denwa`), and `dist/*.d.ts` type declarations.
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions } from 'esbuild';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+
+const common: BuildOptions = {
+  entryPoints: [join(root, 'src/index.ts')],
+  bundle: true,
+  platform: 'browser',
+  target: ['es2022'],
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+await build({ ...common, format: 'esm', outfile: join(dist, 'index.js'), sourcemap: true });
+await build({ ...common, format: 'iife', globalName: 'Denwa', minify: true, outfile: join(dist, 'denwa.min.js'), sourcemap: true });
+
+const tsc = join(root, '../../node_modules/typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+process.stdout.write(`built ${dist}\n`);

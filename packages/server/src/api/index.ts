@@ -1,0 +1,25 @@
+/**
+ * The REST API at the HTTP edge: Twilio 2010-04-01 resources under `/2010-04-01/Accounts/{Sid}/…` and
+ * Denwa's `/v1/TwimlBins`, with Basic auth and Twilio's error JSON.
+ */
+import type { FastifyInstance } from 'fastify';
+import { accountRoutes } from './accounts.ts';
+import { applicationRoutes } from './applications.ts';
+import { callRoutes } from './calls.ts';
+import type { ApiDeps } from './context.ts';
+import { keyRoutes } from './keys.ts';
+import { notificationRoutes } from './notifications.ts';
+import { twimlBinRoutes } from './twiml-bins.ts';
+
+export type { ApiDeps } from './context.ts';
+export { installErrorHandlers, errorResponse } from './error-handler.ts';
+export { authenticate, parseBasicAuth, type Principal } from './auth.ts';
+
+export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
+  accountRoutes(app, deps);
+  keyRoutes(app, deps);
+  applicationRoutes(app, deps);
+  callRoutes(app, deps);
+  notificationRoutes(app, deps);
+  twimlBinRoutes(app, deps);
+}

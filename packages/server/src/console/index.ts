@@ -1,0 +1,45 @@
+/**
+ * The web console's entry routes: `/` (a status page linking the API and the local CA), `/healthz`
+ * and `/ca.crt` (the local CA certificate, so a browser or OS can be told to trust it).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AccountSid } from '@denwa/protocol';
+import { escapeHtml } from './escape-html.ts';
+
+export interface ConsoleDeps {
+  readonly version: string;
+  readonly accountSid: AccountSid;
+  readonly publicUrl: string;
+  /** The https base URL (for `wss://…/signal`), or null when HTTPS is off. */
+  readonly httpsUrl: string | null;
+  /** PEM of the local CA, or null when the certificate was provided by the operator. */
+  readonly caCertPem: string | null;
+}
+
+export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
+  app.get('/healthz', () => ({ status: 'ok', version: deps.version }));
+
+  app.get('/ca.crt', async (_req, reply) => {
+    if (deps.caCertPem === null) return reply.code(404).type('text/plain').send('no local CA: this server uses a provided certificate\n');
+    return reply.type('application/x-pem-file').header('Content-Disposition', 'attachment; filename="denwa-local-ca.crt"').send(deps.caCertPem);
+  });
+
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(statusPage(deps)));
+}
+
+function statusPage(d: ConsoleDeps): string {
+  const api = `${d.publicUrl}/2010-04-01/Accounts/${d.accountSid}`;
+  const rows: [string, string][] = [
+    ['Version', d.version],
+    ['Account', d.accountSid],
+    ['REST API', `${api}.json`],
+    ['TwiML Bins', `${d.publicUrl}/v1/TwimlBins`],
+    ['HTTPS', d.httpsUrl ?? 'off'],
+  ];
+  const list = rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join('');
+  const ca = d.caCertPem === null ? '' : '<p>Browsers need to trust the local CA for <code>wss://</code>: <a href="/ca.crt">download denwa-local-ca.crt</a>.</p>';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Denwa</title>
+<style>body{font:15px system-ui,sans-serif;margin:2rem auto;max-width:52rem;padding:0 1rem}th{text-align:left;padding-right:1rem}td code{word-break:break-all}</style>
+</head><body><h1>Denwa</h1><p>Self-hosted, Twilio-compatible programmable voice.</p><table>${list}</table>${ca}
+<p>Authenticate REST requests with HTTP Basic: the account SID and the auth token from the data directory's <code>credentials.json</code>.</p></body></html>`;
+}

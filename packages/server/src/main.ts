@@ -1,0 +1,199 @@
+/**
+ * Composition root: reads the prepared config, builds the adapters, wires the ports and serves.
+ * Nothing else constructs concrete adapters.
+ */
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { DestinationStream } from 'pino';
+import { VoiceError, type AccountSid } from '@denwa/protocol';
+import { buildApp } from './app.ts';
+import { prepareDataDir, resolvePublicUrl, trustInstructions, type DataDir, type DenwaConfig, type TokenOptions } from './config/index.ts';
+import { RandomIdGenerator, SystemClock, createLogger, type Logger } from './core/index.ts';
+import { mintAccessToken } from './signaling/auth/index.ts';
+import { openSqliteStore, type ApiKeyRecord, type Store } from './store/index.ts';
+import { DENWA_VERSION } from './version.ts';
+
+export interface StartOptions {
+  /** Human-facing lines (the banner and the `Denwa ready` line). */
+  readonly out: (line: string) => void;
+  /** Where JSON logs go; stderr by default. */
+  readonly logDestination?: DestinationStream;
+}
+
+export interface RunningDenwa {
+  readonly httpUrl: string;
+  readonly httpsUrl: string;
+  readonly publicUrl: string;
+  readonly accountSid: AccountSid;
+  readonly dataDir: DataDir;
+  readonly log: Logger;
+  /** Stops accepting connections, finishes in-flight requests and writes, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+function hostForUrl(host: string): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return h.includes(':') ? `[${h}]` : h;
+}
+
+/** The port of a listening TCP server (`server.address()`). */
+function boundPort(address: string | { port: number } | null): number {
+  if (address === null || typeof address === 'string') throw new TypeError('server is not listening on TCP');
+  return address.port;
+}
+
+/** The friendly name of the API key `denwa token` signs with (created on first use). */
+export const CLI_KEY_NAME = 'denwa token';
+
+/** The account's record is kept in step with the credentials of the data dir (or the environment). */
+async function syncAccount(store: Store, dataDir: DataDir, now: number): Promise<void> {
+  const existing = await store.accounts.get(dataDir.credentials.accountSid);
+  await store.accounts.upsert({
+    sid: dataDir.credentials.accountSid,
+    friendlyName: existing?.friendlyName ?? 'Denwa',
+    authToken: dataDir.credentials.authToken,
+    status: 'active',
+    dateCreated: existing?.dateCreated ?? now,
+    dateUpdated: now,
+  });
+}
+
+/** Prepares the data dir and opens the store: shared by `denwa start` and `denwa token`. */
+export async function openDataDir(config: DenwaConfig): Promise<{ dataDir: DataDir; store: Store }> {
+  const ids = new RandomIdGenerator();
+  const clock = new SystemClock();
+  const dataDir = await prepareDataDir(config, { ids, now: () => clock.now() });
+  const store = await openSqliteStore({ path: dataDir.dbPath });
+  try {
+    await syncAccount(store, dataDir, clock.now());
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return { dataDir, store };
+}
+
+export async function startDenwa(config: DenwaConfig, options: StartOptions): Promise<RunningDenwa> {
+  const log = createLogger({ level: config.logLevel }, options.logDestination ?? process.stderr);
+  const ids = new RandomIdGenerator();
+  const clock = new SystemClock();
+  const { dataDir, store } = await openDataDir(config);
+  const accountSid = dataDir.credentials.accountSid;
+
+  let httpsServer: HttpsServer | null = null;
+  let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      if (httpsServer !== null) {
+        const s = httpsServer;
+        await new Promise<void>((resolve) => s.close(() => { resolve(); }));
+        s.closeAllConnections();
+      }
+      if (app !== null) await app.close();
+      await store.close();
+      log.info('stopped');
+      log.flush();
+    })();
+    return closing;
+  };
+
+  try {
+    // The public URL is known only once the HTTP port is bound (it may be 0 in tests).
+    let publicUrl = '';
+    const deps = {
+      store,
+      ids,
+      clock,
+      log,
+      defaultAccountSid: accountSid,
+      get publicUrl(): string { return publicUrl; },
+      console: { version: DENWA_VERSION, httpsUrl: null as string | null, caCertPem: dataDir.tls.caPem },
+    };
+    app = await buildApp(deps);
+    await app.listen({ host: config.host, port: config.httpPort });
+    const httpPort = boundPort(app.server.address());
+    const urlHost = hostForUrl(config.publicIp ?? config.host);
+    const httpUrl = `http://${hostForUrl(config.host)}:${String(httpPort)}`;
+    publicUrl = resolvePublicUrl(config, httpPort);
+
+    const fastify = app;
+    const tlsServer = createHttpsServer({ cert: dataDir.tls.certPem, key: dataDir.tls.keyPem }, (req, res) => {
+      fastify.routing(req, res);
+    });
+    httpsServer = tlsServer;
+    await new Promise<void>((resolve, reject) => {
+      tlsServer.once('error', reject);
+      tlsServer.listen(config.httpsPort, config.host, () => { tlsServer.off('error', reject); resolve(); });
+    });
+    const httpsPort = boundPort(tlsServer.address());
+    const httpsUrl = `https://${urlHost}:${String(httpsPort)}`;
+    deps.console.httpsUrl = httpsUrl;
+
+    log.info({ httpUrl, httpsUrl, publicUrl, dataDir: dataDir.root, accountSid }, 'started');
+    const out = options.out;
+    out(`Denwa ${DENWA_VERSION}`);
+    out(`  data dir   ${dataDir.root}${dataDir.created ? ' (created)' : ''}`);
+    out(`  account    ${accountSid} (${credentialsHint(dataDir)})`);
+    if (dataDir.tls.caCertPath !== null) {
+      out(`  local CA   ${dataDir.tls.caCertPath} (also at ${publicUrl}/ca.crt)`);
+      if (dataDir.created) for (const line of trustInstructions(dataDir.tls.caCertPath).split('\n')) out(`    ${line}`);
+      else out('             browsers must trust it for wss:// (see docs/DEPLOY.md)');
+    }
+    out(`Denwa ready: console ${publicUrl}/ · API ${publicUrl}/2010-04-01/Accounts/${accountSid} · HTTPS ${httpsUrl}`);
+    return { httpUrl, httpsUrl, publicUrl, accountSid, dataDir, log, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+function credentialsHint(dataDir: DataDir): string {
+  switch (dataDir.credentials.source) {
+    case 'env':
+      return 'from DENWA_ACCOUNT_SID / DENWA_AUTH_TOKEN';
+    case 'generated':
+    case 'file':
+      return `auth token in ${dataDir.root}/credentials.json`;
+  }
+}
+
+/**
+ * `denwa token`: an Access Token for local development, signed with the data dir's CLI API key
+ * (created on first use).
+ */
+export async function mintDevelopmentToken(config: DenwaConfig, options: TokenOptions): Promise<string> {
+  const { dataDir, store } = await openDataDir(config);
+  try {
+    const accountSid = dataDir.credentials.accountSid;
+    if (options.applicationSid !== null && (await store.applications.get(accountSid, options.applicationSid)) === null) {
+      throw new VoiceError(21218, `${options.applicationSid} is not an application of ${accountSid}`);
+    }
+    const key = await cliKey(store, accountSid);
+    return await mintAccessToken({
+      accountSid,
+      apiKeySid: key.sid,
+      apiKeySecret: key.secret,
+      identity: options.identity,
+      ttlSec: options.ttlSec,
+      nowSec: Math.floor(Date.now() / 1000),
+      incomingAllow: options.incoming,
+      ...(options.applicationSid === null ? {} : { outgoingApplicationSid: options.applicationSid }),
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+async function cliKey(store: Store, accountSid: AccountSid): Promise<ApiKeyRecord> {
+  for (let offset = 0; offset < 100_000; offset += 100) {
+    const page = await store.apiKeys.list(accountSid, { offset, limit: 100 });
+    const found = page.items.find((k) => k.friendlyName === CLI_KEY_NAME);
+    if (found !== undefined) return found;
+    if (!page.hasMore) break;
+  }
+  const ids = new RandomIdGenerator();
+  const now = Date.now();
+  const key: ApiKeyRecord = { sid: ids.sid('apiKey'), accountSid, friendlyName: CLI_KEY_NAME, secret: ids.secret(), dateCreated: now, dateUpdated: now };
+  await store.apiKeys.insert(key);
+  return key;
+}
