@@ -6,8 +6,8 @@
 const S = '^packages/server/src/';
 const mod = (name) => `${S}${name}/`;
 /** A rule allowing `from` to import only the listed server paths (regex fragments under src/). */
-const allowOnly = (from, allowed, comment) => ({
-  name: `${from.replace(/[^a-z/]/g, '')}-may-import`.replace(/\//g, '-'),
+const allowOnly = (name, from, allowed, comment) => ({
+  name,
   severity: 'error',
   comment,
   from: { path: `${S}${from}` },
@@ -51,9 +51,9 @@ module.exports = {
       from: { path: '^packages/sdk/src/' },
       to: { dependencyTypes: ['core'] },
     },
-    allowOnly('core', ['core/'], 'core/ imports no other server module.'),
-    allowOnly('config', ['core/', 'config/'], 'config/ is the only reader of the environment; it builds on core.'),
-    allowOnly('twiml', ['core/', 'twiml/'], 'twiml/ is a pure parser.'),
+    allowOnly('core-may-import', 'core', ['core/'], 'core/ imports no other server module.'),
+    allowOnly('config-may-import', 'config', ['core/', 'config/'], 'config/ is the only reader of the environment; it builds on core.'),
+    allowOnly('twiml-may-import', 'twiml', ['core/', 'twiml/'], 'twiml/ is a pure parser.'),
     {
       name: 'twiml-is-pure',
       severity: 'error',
@@ -61,9 +61,9 @@ module.exports = {
       from: { path: mod('twiml'), pathNot: '\\.test\\.ts$' },
       to: { dependencyTypes: ['core'] },
     },
-    allowOnly('store/ports\\.ts$', ['core/', 'store/ports\\.ts$'], 'The store ports depend on nothing.'),
-    allowOnly('store', ['core/', 'store/'], 'store/memory and store/sqlite implement store/ports and know no domain module.'),
-    allowOnly('calls', ['core/', 'calls/', 'twiml/', 'store/ports\\.ts$'], 'calls/ is the domain core: twiml, store ports and its own ports.'),
+    allowOnly('store-ports-may-import', 'store/ports\\.ts$', ['core/', 'store/ports\\.ts$'], 'The store ports depend on nothing.'),
+    allowOnly('store-impls-may-import', 'store', ['core/', 'store/'], 'store/memory and store/sqlite implement store/ports and know no domain module.'),
+    allowOnly('calls-may-import', 'calls', ['core/', 'calls/', 'twiml/', 'store/ports\\.ts$'], 'calls/ is the domain core: twiml, store ports and its own ports.'),
     {
       name: 'calls-no-io',
       severity: 'error',
@@ -71,8 +71,21 @@ module.exports = {
       from: { path: mod('calls'), pathNot: '\\.test\\.ts$' },
       to: { dependencyTypes: ['core'], path: '^(node:)?(net|dgram|http|https|tls)$' },
     },
-    allowOnly('webhooks', ['core/', 'webhooks/', 'calls/ports\\.ts$', 'store/ports\\.ts$'], 'webhooks/ implements calls.WebhookClient.'),
-    allowOnly('signaling/auth', ['core/', 'signaling/auth/'], 'Token verification is self-contained; it takes lookups as functions.'),
+    allowOnly('webhooks-may-import', 'webhooks', ['core/', 'webhooks/', 'calls/ports\\.ts$', 'store/ports\\.ts$'], 'webhooks/ implements calls.WebhookClient.'),
+    allowOnly('signaling-auth-may-import', 'signaling/auth', ['core/', 'signaling/auth/'], 'Token verification is self-contained; it takes lookups as functions.'),
+    {
+      name: 'pure-codecs',
+      severity: 'error',
+      comment: 'media/rtp, media/sdp and sip/message are pure parsers and serializers: no Node I/O modules.',
+      from: { path: `${S}(media/rtp|media/sdp|sip/message)/`, pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core'], path: '^(node:)?(dgram|net|tls|http|https|fs|child_process|worker_threads)$' },
+    },
+    allowOnly('pure-codecs-may-import', '(media/rtp|media/sdp|sip/message)/', ['core/', 'media/rtp/', 'media/sdp/', 'sip/message/'], 'Pure codecs import only each other.'),
+    allowOnly('media-may-import', 'media/', ['core/', 'media/', 'calls/ports\\.ts$'], 'media/ knows lower media layers, its net port and the calls ports (types).'),
+    allowOnly('sip-stack-may-import', 'sip/(?!trunk/)', ['core/', 'sip/(?!trunk/)'], 'The SIP stack (message → transaction → dialog → ua) knows no domain module.'),
+    allowOnly('sip-trunk-may-import', 'sip/trunk/', ['core/', 'sip/', 'calls/', 'store/ports\\.ts$'], 'sip/trunk implements calls.LegDriver for PSTN legs.'),
+    allowOnly('signaling-session-may-import', 'signaling/session/', ['core/', 'signaling/session/', 'signaling/auth/', 'calls/'], 'The signaling session FSM is pure of ws and HTTP.'),
+    allowOnly('recording-insights-may-import', '(recording|insights)/', ['core/', 'recording/', 'insights/', 'calls/ports\\.ts$', 'calls/events\\.ts$', 'media/index\\.ts$', 'store/ports\\.ts$'], 'Recording and insights consume call events and media taps.'),
     {
       name: 'edge-no-protocol-internals',
       severity: 'error',

@@ -19,8 +19,6 @@ import { readPage, v1List } from './paging.ts';
 
 type P = { Sid: string };
 
-const MAX_TWIML_CHARS = 64 * 1024;
-
 export function binUrl(deps: ApiDeps, bin: TwimlBinRecord): string {
   return `${deps.publicUrl}/twiml/${bin.sid}`;
 }
@@ -38,14 +36,13 @@ export function twimlBinJson(deps: ApiDeps, bin: TwimlBinRecord): Record<string,
   };
 }
 
-/** Validates bin TwiML (placeholders allowed); throws its 12100/12200 error. */
+/** Validates bin TwiML (placeholders allowed; at most 64 KiB); throws its 12100/12200 error. */
 function checkedTwiml(params: Params, required: boolean): string | undefined {
   const twiml = first(params, 'Twiml');
   if (twiml === undefined) {
     if (required) throw new VoiceError(20001, 'Twiml is required');
     return undefined;
   }
-  if (twiml.length > MAX_TWIML_CHARS) throw new VoiceError(20001, 'Twiml must be at most 64 KiB');
   const result = parseTwiml(twiml, { templated: true });
   if (!result.ok) throw result.error;
   return twiml;

@@ -3,7 +3,7 @@
  * typed value. An issue message completes the sentence "`--flag (DENWA_VAR)` …", e.g. "must be an
  * integer 0–65535".
  */
-import { isSid, type AccountSid, type ApplicationSid } from '@denwa/protocol';
+import { MAX_IDENTITY_LENGTH, isClientIdentity, isSid, type AccountSid, type ApplicationSid } from '@denwa/protocol';
 import { z } from 'zod';
 
 /** pino's levels, plus `silent`. @public */
@@ -24,15 +24,12 @@ export const MIN_RTP_PORT = 1024;
 export const MAX_PORT = 65535;
 /** The longest token lifetime, as Twilio allows (24 hours). */
 export const MAX_TOKEN_TTL_SEC = 86_400;
-/** The longest client identity Twilio allows. */
-export const MAX_IDENTITY_LENGTH = 121;
 
 const IPV4 = z.ipv4();
 const IPV6 = z.ipv6();
 /** One DNS label: letters, digits and inner hyphens, at most 63 characters. */
 const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 const AUTH_TOKEN = /^[A-Za-z0-9]{16,256}$/;
-const IDENTITY = /^[A-Za-z0-9_]+$/;
 
 /** True for an IPv4 or IPv6 literal (IPv6 without brackets). @internal */
 export function isIpLiteral(value: string): boolean {
@@ -141,10 +138,7 @@ export const VALUE_SCHEMAS: { readonly [K in ValueType]: z.ZodType<ValueTypes[K]
   'log-level': z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`),
   'account-sid': z.custom<AccountSid>((v) => isSid('account', v), 'must be AC followed by 32 lowercase hex digits'),
   'auth-token': z.string().regex(AUTH_TOKEN, 'must be 16–256 letters or digits'),
-  identity: z
-    .string()
-    .regex(IDENTITY, `must be 1–${MAX_IDENTITY_LENGTH} letters, digits or underscores`)
-    .max(MAX_IDENTITY_LENGTH, `must be 1–${MAX_IDENTITY_LENGTH} letters, digits or underscores`),
+  identity: z.string().refine(isClientIdentity, `must be 1–${MAX_IDENTITY_LENGTH} letters, digits or underscores`),
   ttl: integerSchema(1, MAX_TOKEN_TTL_SEC, `must be a whole number of seconds 1–${MAX_TOKEN_TTL_SEC}`),
   'application-sid': z.custom<ApplicationSid>(
     (v) => isSid('application', v),

@@ -56,3 +56,54 @@ describe('HTTP edge errors', () => {
     expect((await h.app.inject({ method: 'GET', url: '/ca.crt' })).statusCode).toBe(404);
   });
 });
+
+describe('REST bad-input sweep', () => {
+  /** mulberry32: a small seeded PRNG so failures reproduce. */
+  function prng(seed: number): () => number {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it('answers 300 random requests with Twilio error JSON, never 5xx, and keeps serving', async () => {
+    const rnd = prng(20261123);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const sid = `AP${'0'.repeat(32)}`;
+    // A lone surrogate cannot be percent-encoded: send invalid UTF-8 bytes instead.
+    const enc = (v: string): string => (v.includes('\ud800') ? '%ED%A0%80' : encodeURIComponent(v));
+    const routes: [string, string][] = [
+      ['POST', `${h.base}/Applications.json`],
+      ['POST', `${h.base}/Applications/${sid}.json`],
+      ['POST', `${h.base}/Keys.json`],
+      ['POST', '/v1/TwimlBins'],
+      ['GET', `${h.base}/Calls.json`],
+      ['GET', `${h.base}/Notifications.json`],
+      ['POST', `/twiml/EH${'0'.repeat(32)}`],
+    ];
+    const types = ['application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data; boundary=x', undefined];
+    const names = ['FriendlyName', 'VoiceUrl', 'VoiceMethod', 'Twiml', 'PageSize', 'Page', 'Status', 'StartTime>', 'To', '__proto__', 'constructor', ''];
+    const values = ['', '%', '%%41', '\u0000', '\ud800', 'x'.repeat(5000), '<Response>', 'http://', '-1', '1e309', 'NaN', '{"a":', '[]', '日本語😀'];
+    for (let i = 0; i < 300; i++) {
+      const [method, url] = pick(routes);
+      const type = pick(types);
+      let payload: string | Buffer;
+      const r = rnd();
+      if (r < 0.3) payload = Buffer.from(Array.from({ length: Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256)));
+      else if (r < 0.6) payload = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => `${pick(names)}=${pick(values)}`).join('&');
+      else if (r < 0.8) payload = JSON.stringify({ [pick(names)]: pick([pick(values), 1, true, null, [1, 2], { deep: { er: [] } }]) });
+      else payload = `${'['.repeat(2000)}${']'.repeat(2000)}`;
+      const query = rnd() < 0.5 ? `?${pick(names)}=${enc(pick(values))}` : '';
+      const headers: Record<string, string> = { authorization: h.auth };
+      if (type !== undefined) headers['content-type'] = type;
+      const res = await h.app.inject({ method: method as 'GET' | 'POST', url: `${url}${query}`, headers, ...(method === 'POST' ? { payload } : {}) });
+      expect(res.statusCode, `request ${String(i)}: ${method} ${url}${query} ${type ?? ''}`).toBeLessThan(500);
+      if (res.statusCode >= 400) expect(res.json()).toMatchObject({ code: expect.any(Number), more_info: expect.any(String) });
+    }
+    const ok = await h.app.inject({ method: 'GET', url: `${h.base}/Applications.json`, headers: { authorization: h.auth } });
+    expect(ok.statusCode).toBe(200);
+  });
+});

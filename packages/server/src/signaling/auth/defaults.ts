@@ -12,9 +12,6 @@ export const DEFAULT_MAX_LIFETIME_SEC = 24 * 60 * 60;
 /** The lifetime `mintAccessToken` gives when none is asked for, as twilio-node's `AccessToken`. */
 export const DEFAULT_ACCESS_TOKEN_TTL_SEC = 3600;
 
-/** The longest client identity Twilio allows (31105). */
-export const MAX_IDENTITY_LENGTH = 121;
-
 /** The `cty` header that marks an Access Token ("Twilio first-party auth", version 1). */
 export const ACCESS_TOKEN_CONTENT_TYPE = 'twilio-fpa;v=1';
 

@@ -13,12 +13,12 @@ export {
 } from './verify-token.ts';
 export { mintAccessToken, type MintAccessTokenOptions } from './mint-access-token.ts';
 export { isClientIdentity } from './client-identity.ts';
+export { MAX_IDENTITY_LENGTH } from '@denwa/protocol';
 export type { OutgoingGrant, TokenFormat } from './read-claims.ts';
 export {
   ACCESS_TOKEN_CONTENT_TYPE,
   DEFAULT_ACCESS_TOKEN_TTL_SEC,
   DEFAULT_MAX_LIFETIME_SEC,
-  MAX_IDENTITY_LENGTH,
   MAX_TOKEN_LENGTH,
   type HmacAlgorithm,
 } from './defaults.ts';
