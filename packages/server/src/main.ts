@@ -7,7 +7,7 @@ import type { DestinationStream } from 'pino';
 import { VoiceError, type AccountSid } from '@denwa/protocol';
 import { buildApp } from './app.ts';
 import { prepareDataDir, resolvePublicUrl, trustInstructions, type DataDir, type DenwaConfig, type TokenOptions } from './config/index.ts';
-import { RandomIdGenerator, SystemClock, createLogger, type Logger } from './core/index.ts';
+import { RandomIdGenerator, SystemClock, createLogger, type Clock, type IdGenerator, type Logger } from './core/index.ts';
 import { mintAccessToken } from './signaling/auth/index.ts';
 import { openSqliteStore, type ApiKeyRecord, type Store } from './store/index.ts';
 import { DENWA_VERSION } from './version.ts';
@@ -58,9 +58,11 @@ async function syncAccount(store: Store, dataDir: DataDir, now: number): Promise
 }
 
 /** Prepares the data dir and opens the store: shared by `denwa start` and `denwa token`. */
-export async function openDataDir(config: DenwaConfig): Promise<{ dataDir: DataDir; store: Store }> {
-  const ids = new RandomIdGenerator();
-  const clock = new SystemClock();
+export async function openDataDir(
+  config: DenwaConfig,
+  ids: IdGenerator,
+  clock: Clock,
+): Promise<{ dataDir: DataDir; store: Store }> {
   const dataDir = await prepareDataDir(config, { ids, now: () => clock.now() });
   const store = await openSqliteStore({ path: dataDir.dbPath });
   try {
@@ -76,7 +78,7 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
   const log = createLogger({ level: config.logLevel }, options.logDestination ?? process.stderr);
   const ids = new RandomIdGenerator();
   const clock = new SystemClock();
-  const { dataDir, store } = await openDataDir(config);
+  const { dataDir, store } = await openDataDir(config, ids, clock);
   const accountSid = dataDir.credentials.accountSid;
 
   let httpsServer: HttpsServer | null = null;
@@ -162,20 +164,22 @@ function credentialsHint(dataDir: DataDir): string {
  * (created on first use).
  */
 export async function mintDevelopmentToken(config: DenwaConfig, options: TokenOptions): Promise<string> {
-  const { dataDir, store } = await openDataDir(config);
+  const ids = new RandomIdGenerator();
+  const clock = new SystemClock();
+  const { dataDir, store } = await openDataDir(config, ids, clock);
   try {
     const accountSid = dataDir.credentials.accountSid;
     if (options.applicationSid !== null && (await store.applications.get(accountSid, options.applicationSid)) === null) {
       throw new VoiceError(21218, `${options.applicationSid} is not an application of ${accountSid}`);
     }
-    const key = await cliKey(store, accountSid);
+    const key = await cliKey(store, accountSid, ids, clock);
     return await mintAccessToken({
       accountSid,
       apiKeySid: key.sid,
       apiKeySecret: key.secret,
       identity: options.identity,
       ttlSec: options.ttlSec,
-      nowSec: Math.floor(Date.now() / 1000),
+      nowSec: Math.floor(clock.now() / 1000),
       incomingAllow: options.incoming,
       ...(options.applicationSid === null ? {} : { outgoingApplicationSid: options.applicationSid }),
     });
@@ -184,15 +188,14 @@ export async function mintDevelopmentToken(config: DenwaConfig, options: TokenOp
   }
 }
 
-async function cliKey(store: Store, accountSid: AccountSid): Promise<ApiKeyRecord> {
+async function cliKey(store: Store, accountSid: AccountSid, ids: IdGenerator, clock: Clock): Promise<ApiKeyRecord> {
   for (let offset = 0; offset < 100_000; offset += 100) {
     const page = await store.apiKeys.list(accountSid, { offset, limit: 100 });
     const found = page.items.find((k) => k.friendlyName === CLI_KEY_NAME);
     if (found !== undefined) return found;
     if (!page.hasMore) break;
   }
-  const ids = new RandomIdGenerator();
-  const now = Date.now();
+  const now = clock.now();
   const key: ApiKeyRecord = { sid: ids.sid('apiKey'), accountSid, friendlyName: CLI_KEY_NAME, secret: ids.secret(), dateCreated: now, dateUpdated: now };
   await store.apiKeys.insert(key);
   return key;
