@@ -6,3 +6,4 @@ export * from './ids.ts';
 export * from './call-status.ts';
 export * from './errors/index.ts';
 export * from './identity.ts';
+export * from './signaling/index.ts';
