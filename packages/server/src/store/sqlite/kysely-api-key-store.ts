@@ -2,7 +2,7 @@ import type { AccountSid, ApiKeySid } from '@denwa/protocol';
 import type { Selectable } from 'kysely';
 import type { ApiKeyRecord, ApiKeyStore, Page, PageRequest } from '../ports.ts';
 import type { ApiKeysTable } from './database.ts';
-import { checkPage, toPage } from './paging.ts';
+import { deleteScoped, fetchPage, findScoped, updateScoped } from './scoped-queries.ts';
 import type { StoreContext } from './store-context.ts';
 
 function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
@@ -41,30 +41,15 @@ export class KyselyApiKeyStore implements ApiKeyStore {
   }
 
   get(accountSid: AccountSid, sid: ApiKeySid): Promise<ApiKeyRecord | null> {
-    return this.#ctx.gate.run(async () => {
-      const row = await this.#ctx.db
-        .selectFrom('api_keys')
-        .selectAll()
-        .where('account_sid', '=', accountSid)
-        .where('sid', '=', sid)
-        .executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
-    });
+    return this.#ctx.gate.run(async () =>
+      findScoped(this.#ctx.db.selectFrom('api_keys').selectAll(), accountSid, sid, toRecord),
+    );
   }
 
   list(accountSid: AccountSid, page: PageRequest): Promise<Page<ApiKeyRecord>> {
     return this.#ctx.gate.run(async () => {
-      checkPage(page);
-      const rows = await this.#ctx.db
-        .selectFrom('api_keys')
-        .selectAll()
-        .where('account_sid', '=', accountSid)
-        .orderBy('date_created', 'asc')
-        .orderBy('sid', 'asc')
-        .limit(page.limit + 1)
-        .offset(page.offset)
-        .execute();
-      return toPage(rows, page, toRecord);
+      const query = this.#ctx.db.selectFrom('api_keys').selectAll().where('account_sid', '=', accountSid);
+      return fetchPage(query, 'asc', page, toRecord);
     });
   }
 
@@ -74,25 +59,15 @@ export class KyselyApiKeyStore implements ApiKeyStore {
     patch: { readonly friendlyName: string; readonly dateUpdated: number },
   ): Promise<ApiKeyRecord | null> {
     return this.#ctx.gate.run(async () => {
-      const row = await this.#ctx.db
+      const query = this.#ctx.db
         .updateTable('api_keys')
         .set({ friendly_name: patch.friendlyName, date_updated: patch.dateUpdated })
-        .where('account_sid', '=', accountSid)
-        .where('sid', '=', sid)
-        .returningAll()
-        .executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
+        .returningAll();
+      return updateScoped(query, accountSid, sid, toRecord);
     });
   }
 
   delete(accountSid: AccountSid, sid: ApiKeySid): Promise<boolean> {
-    return this.#ctx.gate.run(async () => {
-      const result = await this.#ctx.db
-        .deleteFrom('api_keys')
-        .where('account_sid', '=', accountSid)
-        .where('sid', '=', sid)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
-    });
+    return this.#ctx.gate.run(async () => deleteScoped(this.#ctx.db.deleteFrom('api_keys'), accountSid, sid));
   }
 }

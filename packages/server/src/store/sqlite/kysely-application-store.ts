@@ -9,7 +9,7 @@ import type {
   PageRequest,
 } from '../ports.ts';
 import type { ApplicationsTable } from './database.ts';
-import { checkPage, toPage } from './paging.ts';
+import { deleteScoped, fetchPage, findScoped, updateScoped } from './scoped-queries.ts';
 import type { StoreContext } from './store-context.ts';
 
 function toRecord(row: Selectable<ApplicationsTable>): ApplicationRecord {
@@ -75,53 +75,27 @@ export class KyselyApplicationStore implements ApplicationStore {
   }
 
   get(accountSid: AccountSid, sid: ApplicationSid): Promise<ApplicationRecord | null> {
-    return this.#ctx.gate.run(async () => {
-      const row = await this.#ctx.db
-        .selectFrom('applications')
-        .selectAll()
-        .where('account_sid', '=', accountSid)
-        .where('sid', '=', sid)
-        .executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
-    });
+    return this.#ctx.gate.run(async () =>
+      findScoped(this.#ctx.db.selectFrom('applications').selectAll(), accountSid, sid, toRecord),
+    );
   }
 
   list(accountSid: AccountSid, filter: ApplicationFilter, page: PageRequest): Promise<Page<ApplicationRecord>> {
     return this.#ctx.gate.run(async () => {
-      checkPage(page);
       let query = this.#ctx.db.selectFrom('applications').selectAll().where('account_sid', '=', accountSid);
       if (filter.friendlyName !== undefined) query = query.where('friendly_name', '=', filter.friendlyName);
-      const rows = await query
-        .orderBy('date_created', 'asc')
-        .orderBy('sid', 'asc')
-        .limit(page.limit + 1)
-        .offset(page.offset)
-        .execute();
-      return toPage(rows, page, toRecord);
+      return fetchPage(query, 'asc', page, toRecord);
     });
   }
 
   update(accountSid: AccountSid, sid: ApplicationSid, patch: ApplicationPatch): Promise<ApplicationRecord | null> {
     return this.#ctx.gate.run(async () => {
-      const row = await this.#ctx.db
-        .updateTable('applications')
-        .set(toPatchRow(patch))
-        .where('account_sid', '=', accountSid)
-        .where('sid', '=', sid)
-        .returningAll()
-        .executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
+      const query = this.#ctx.db.updateTable('applications').set(toPatchRow(patch)).returningAll();
+      return updateScoped(query, accountSid, sid, toRecord);
     });
   }
 
   delete(accountSid: AccountSid, sid: ApplicationSid): Promise<boolean> {
-    return this.#ctx.gate.run(async () => {
-      const result = await this.#ctx.db
-        .deleteFrom('applications')
-        .where('account_sid', '=', accountSid)
-        .where('sid', '=', sid)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
-    });
+    return this.#ctx.gate.run(async () => deleteScoped(this.#ctx.db.deleteFrom('applications'), accountSid, sid));
   }
 }

@@ -2,7 +2,7 @@ import type { AccountSid, CallSid } from '@denwa/protocol';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { CallEventRecord, CallFilter, CallPatch, CallRecord, CallStore, Page, PageRequest } from '../ports.ts';
 import type { CallEventsTable, CallsTable } from './database.ts';
-import { checkPage, toPage } from './paging.ts';
+import { fetchPage, findScoped, updateScoped } from './scoped-queries.ts';
 import type { StoreContext } from './store-context.ts';
 
 type EventDetail = CallEventRecord['detail'];
@@ -119,20 +119,13 @@ export class KyselyCallStore implements CallStore {
   }
 
   get(accountSid: AccountSid, sid: CallSid): Promise<CallRecord | null> {
-    return this.#ctx.gate.run(async () => {
-      const row = await this.#ctx.db
-        .selectFrom('calls')
-        .selectAll()
-        .where('account_sid', '=', accountSid)
-        .where('sid', '=', sid)
-        .executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
-    });
+    return this.#ctx.gate.run(async () =>
+      findScoped(this.#ctx.db.selectFrom('calls').selectAll(), accountSid, sid, toRecord),
+    );
   }
 
   list(accountSid: AccountSid, filter: CallFilter, page: PageRequest): Promise<Page<CallRecord>> {
     return this.#ctx.gate.run(async () => {
-      checkPage(page);
       let query = this.#ctx.db.selectFrom('calls').selectAll().where('account_sid', '=', accountSid);
       if (filter.to !== undefined) query = query.where('to_address', '=', filter.to);
       if (filter.from !== undefined) query = query.where('from_address', '=', filter.from);
@@ -140,26 +133,14 @@ export class KyselyCallStore implements CallStore {
       if (filter.parentCallSid !== undefined) query = query.where('parent_call_sid', '=', filter.parentCallSid);
       if (filter.startTimeFrom !== undefined) query = query.where('start_time', '>=', filter.startTimeFrom);
       if (filter.startTimeTo !== undefined) query = query.where('start_time', '<', filter.startTimeTo);
-      const rows = await query
-        .orderBy('date_created', 'desc')
-        .orderBy('sid', 'desc')
-        .limit(page.limit + 1)
-        .offset(page.offset)
-        .execute();
-      return toPage(rows, page, toRecord);
+      return fetchPage(query, 'desc', page, toRecord);
     });
   }
 
   update(accountSid: AccountSid, sid: CallSid, patch: CallPatch): Promise<CallRecord | null> {
     return this.#ctx.gate.run(async () => {
-      const row = await this.#ctx.db
-        .updateTable('calls')
-        .set(toPatchRow(patch))
-        .where('account_sid', '=', accountSid)
-        .where('sid', '=', sid)
-        .returningAll()
-        .executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
+      const query = this.#ctx.db.updateTable('calls').set(toPatchRow(patch)).returningAll();
+      return updateScoped(query, accountSid, sid, toRecord);
     });
   }
 

@@ -2,7 +2,7 @@ import type { AccountSid, NotificationSid } from '@denwa/protocol';
 import type { Selectable } from 'kysely';
 import type { NotificationFilter, NotificationRecord, NotificationStore, Page, PageRequest } from '../ports.ts';
 import type { NotificationsTable } from './database.ts';
-import { checkPage, toPage } from './paging.ts';
+import { fetchPage, findScoped } from './scoped-queries.ts';
 import type { StoreContext } from './store-context.ts';
 
 function toRecord(row: Selectable<NotificationsTable>): NotificationRecord {
@@ -57,30 +57,17 @@ export class KyselyNotificationStore implements NotificationStore {
   }
 
   get(accountSid: AccountSid, sid: NotificationSid): Promise<NotificationRecord | null> {
-    return this.#ctx.gate.run(async () => {
-      const row = await this.#ctx.db
-        .selectFrom('notifications')
-        .selectAll()
-        .where('account_sid', '=', accountSid)
-        .where('sid', '=', sid)
-        .executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
-    });
+    return this.#ctx.gate.run(async () =>
+      findScoped(this.#ctx.db.selectFrom('notifications').selectAll(), accountSid, sid, toRecord),
+    );
   }
 
   list(accountSid: AccountSid, filter: NotificationFilter, page: PageRequest): Promise<Page<NotificationRecord>> {
     return this.#ctx.gate.run(async () => {
-      checkPage(page);
       let query = this.#ctx.db.selectFrom('notifications').selectAll().where('account_sid', '=', accountSid);
       if (filter.callSid !== undefined) query = query.where('call_sid', '=', filter.callSid);
       if (filter.level !== undefined) query = query.where('level', '=', filter.level);
-      const rows = await query
-        .orderBy('date_created', 'desc')
-        .orderBy('sid', 'desc')
-        .limit(page.limit + 1)
-        .offset(page.offset)
-        .execute();
-      return toPage(rows, page, toRecord);
+      return fetchPage(query, 'desc', page, toRecord);
     });
   }
 }

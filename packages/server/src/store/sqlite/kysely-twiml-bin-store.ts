@@ -2,7 +2,7 @@ import type { AccountSid, TwimlBinSid } from '@denwa/protocol';
 import type { Selectable, Updateable } from 'kysely';
 import type { Page, PageRequest, TwimlBinPatch, TwimlBinRecord, TwimlBinStore } from '../ports.ts';
 import type { TwimlBinsTable } from './database.ts';
-import { checkPage, toPage } from './paging.ts';
+import { deleteScoped, fetchPage, findScoped, updateScoped } from './scoped-queries.ts';
 import type { StoreContext } from './store-context.ts';
 
 function toRecord(row: Selectable<TwimlBinsTable>): TwimlBinRecord {
@@ -55,54 +55,26 @@ export class KyselyTwimlBinStore implements TwimlBinStore {
   }
 
   get(accountSid: AccountSid, sid: TwimlBinSid): Promise<TwimlBinRecord | null> {
-    return this.#ctx.gate.run(async () => {
-      const row = await this.#ctx.db
-        .selectFrom('twiml_bins')
-        .selectAll()
-        .where('account_sid', '=', accountSid)
-        .where('sid', '=', sid)
-        .executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
-    });
+    return this.#ctx.gate.run(async () =>
+      findScoped(this.#ctx.db.selectFrom('twiml_bins').selectAll(), accountSid, sid, toRecord),
+    );
   }
 
   list(accountSid: AccountSid, page: PageRequest): Promise<Page<TwimlBinRecord>> {
     return this.#ctx.gate.run(async () => {
-      checkPage(page);
-      const rows = await this.#ctx.db
-        .selectFrom('twiml_bins')
-        .selectAll()
-        .where('account_sid', '=', accountSid)
-        .orderBy('date_created', 'asc')
-        .orderBy('sid', 'asc')
-        .limit(page.limit + 1)
-        .offset(page.offset)
-        .execute();
-      return toPage(rows, page, toRecord);
+      const query = this.#ctx.db.selectFrom('twiml_bins').selectAll().where('account_sid', '=', accountSid);
+      return fetchPage(query, 'asc', page, toRecord);
     });
   }
 
   update(accountSid: AccountSid, sid: TwimlBinSid, patch: TwimlBinPatch): Promise<TwimlBinRecord | null> {
     return this.#ctx.gate.run(async () => {
-      const row = await this.#ctx.db
-        .updateTable('twiml_bins')
-        .set(toPatchRow(patch))
-        .where('account_sid', '=', accountSid)
-        .where('sid', '=', sid)
-        .returningAll()
-        .executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
+      const query = this.#ctx.db.updateTable('twiml_bins').set(toPatchRow(patch)).returningAll();
+      return updateScoped(query, accountSid, sid, toRecord);
     });
   }
 
   delete(accountSid: AccountSid, sid: TwimlBinSid): Promise<boolean> {
-    return this.#ctx.gate.run(async () => {
-      const result = await this.#ctx.db
-        .deleteFrom('twiml_bins')
-        .where('account_sid', '=', accountSid)
-        .where('sid', '=', sid)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
-    });
+    return this.#ctx.gate.run(async () => deleteScoped(this.#ctx.db.deleteFrom('twiml_bins'), accountSid, sid));
   }
 }
