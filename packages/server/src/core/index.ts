@@ -1,4 +1,5 @@
 export { SystemClock, type Clock, type TimerHandle } from './clock.ts';
 export { RandomIdGenerator, type IdGenerator } from './ids.ts';
 export { assertNever } from './assert-never.ts';
+export { InvalidStateError, assertTransition, type TransitionTable } from './fsm.ts';
 export { createLogger, REDACT_PATHS, type Logger, type LoggerConfig } from './logger.ts';

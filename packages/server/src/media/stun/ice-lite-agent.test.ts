@@ -1,8 +1,8 @@
+import { InvalidStateError } from '../../core/index.ts';
 import { describe, expect, it, vi } from 'vitest';
 import {
   ICE_LITE_TRANSITIONS,
   IceLiteAgent,
-  InvalidStateError,
   assertIceLiteTransition,
   decodeStun,
   encodeStun,

@@ -11,6 +11,7 @@
  *    └──────────────────────┴──────────── close() ─────────▶ closed (from any state)
  * ```
  */
+import { assertTransition, type TransitionTable } from '../../core/index.ts';
 
 /**
  * - `new`: no pair nominated yet; checks are answered, media must not be sent.
@@ -21,24 +22,17 @@
 export type IceLiteState = 'new' | 'connected' | 'disconnected' | 'closed';
 
 /** The legal moves. Anything else is a programmer error. */
-export const ICE_LITE_TRANSITIONS: Readonly<Record<IceLiteState, readonly IceLiteState[]>> = {
+export const ICE_LITE_TRANSITIONS: TransitionTable<IceLiteState> = {
   new: ['connected', 'closed'],
   connected: ['disconnected', 'closed'],
   disconnected: ['connected', 'closed'],
   closed: [],
 };
 
-/** Thrown for an illegal state transition: a programmer error, never caught in domain code. */
-export class InvalidStateError extends Error {
-  override readonly name = 'InvalidStateError';
-}
-
 /**
- * Throws {@link InvalidStateError} unless `from → to` is in {@link ICE_LITE_TRANSITIONS}.
+ * Throws `InvalidStateError` (from core) unless `from → to` is in {@link ICE_LITE_TRANSITIONS}.
  * @throws InvalidStateError
  */
 export function assertIceLiteTransition(from: IceLiteState, to: IceLiteState): void {
-  if (!ICE_LITE_TRANSITIONS[from].includes(to)) {
-    throw new InvalidStateError(`ICE-lite agent: illegal transition ${from} → ${to}`);
-  }
+  assertTransition('ICE-lite agent', ICE_LITE_TRANSITIONS, from, to);
 }

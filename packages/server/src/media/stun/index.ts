@@ -42,12 +42,7 @@ export {
   type HostCandidateInput,
   type IceCandidate,
 } from './ice-candidate.ts';
-export {
-  ICE_LITE_TRANSITIONS,
-  InvalidStateError,
-  assertIceLiteTransition,
-  type IceLiteState,
-} from './ice-lite-state.ts';
+export { ICE_LITE_TRANSITIONS, assertIceLiteTransition, type IceLiteState } from './ice-lite-state.ts';
 export {
   IceLiteAgent,
   type BindingIgnoreReason,
