@@ -1,0 +1,15 @@
+/**
+ * `media/sdp/`: pure SDP codec for the WebRTC legs of the media relay. Parses browser offers and
+ * answers (Twilio Voice SDK 1.x/2.x on Chrome, Firefox, Safari) and writes Denwa's ICE-lite,
+ * DTLS-SRTP, rtcp-mux, non-trickle answers and offers. No I/O, no clock, no randomness: ids, ICE
+ * credentials, fingerprint, SSRC, address and port come in as parameters.
+ * @packageDocumentation
+ */
+export * from './constants.ts';
+export type * from './types.ts';
+export { parseOffer } from './parse-offer.ts';
+export { buildAnswer, buildReinviteAnswer, isDtlsRestart, isIceRestart } from './build-answer.ts';
+export { buildOffer, defaultOfferCodecs, parseAnswer } from './local-offer.ts';
+export { answerDirection, answerSetup, reverseDirection, roleFromAnswer } from './negotiate.ts';
+export { hostCandidateLine, hostCandidatePriority, isIpv6 } from './sdp-writer.ts';
+export { NO_COMMON_CODEC, sdpRefusal, sdpRefusalReason, type SdpRefusalReason } from './refusal.ts';
