@@ -54,3 +54,115 @@ export interface WebhookClient {
   /** Delivers a status callback; any 2xx answer counts as delivered and its body is ignored. */
   sendCallback(req: WebhookRequest): Promise<CallbackResult>;
 }
+
+// ── Media ───────────────────────────────────────────────────────────────────────────────────────
+
+/** An audio codec negotiated on a media endpoint (RTP payload type as seen on that leg). */
+export interface MediaCodec {
+  /** Encoding name as in `a=rtpmap`, e.g. `PCMU`, `PCMA`, `opus`. */
+  readonly name: string;
+  readonly clockRate: number;
+  readonly channels: number;
+  readonly payloadType: number;
+}
+
+/** What a media endpoint reports to the call engine. Delivered asynchronously, never re-entrantly. */
+export type MediaEndpointEvent =
+  /** ICE nominated and DTLS-SRTP established: media can flow. */
+  | { readonly type: 'connected' }
+  /** One RFC 4733 digit received (deduplicated: once per event, at its end). */
+  | { readonly type: 'dtmf'; readonly digit: string; readonly durationMs: number }
+  /** Consent freshness expired (no STUN check for 30 s) or the DTLS/ICE layer failed: the leg is dead. */
+  | { readonly type: 'failed'; readonly error: VoiceError };
+
+export type MediaEventListener = (event: MediaEndpointEvent) => void;
+
+/** The result of a media operation that may refuse remote input (SDP) with a catalog error. */
+export type MediaResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: VoiceError };
+
+/** One WebRTC (later SIP) media endpoint: one leg's ICE, DTLS-SRTP and RTP/RTCP state. */
+export interface MediaEndpoint {
+  readonly id: string;
+  /** The negotiated audio codec; `null` until an offer/answer has completed. */
+  readonly codec: MediaCodec | null;
+  /** The SDP Denwa last sent for this endpoint (the answer, or the offer while unanswered). */
+  readonly localSdp: string;
+  /** For an endpoint created by {@link MediaPort.offer}: applies the remote answer. */
+  applyAnswer(sdp: string): MediaResult<void>;
+  /** A new remote offer on a live endpoint (ICE restart): returns Denwa's new answer. Media keeps flowing. */
+  reoffer(sdp: string): MediaResult<string>;
+  /** Stops media, frees the socket demux entry and timers. Idempotent; no event follows. */
+  close(): void;
+}
+
+export interface MediaEndpointOptions {
+  /** For logs only (e.g. the call sid and leg). */
+  readonly label: string;
+  readonly onEvent: MediaEventListener;
+}
+
+export interface MediaOfferOptions extends MediaEndpointOptions {
+  /**
+   * Codecs to offer, in preference order (names as in `a=rtpmap`, case-insensitive). A child leg
+   * offers only the parent's negotiated codec so the relay never transcodes. telephone-event is added.
+   */
+  readonly codecs: readonly string[];
+}
+
+/** A relay between two endpoints: RTP with payload type, SSRC and sequence rewritten, both ways. */
+export interface MediaBridge {
+  /** Stops relaying; the endpoints stay open. Idempotent. */
+  close(): void;
+}
+
+/** The media relay, as the call engine sees it. Implemented by `media/`. */
+export interface MediaPort {
+  /** Terminates a remote WebRTC offer: a new endpoint and Denwa's answer SDP (31400-class refusal on bad SDP). */
+  answer(offerSdp: string, opts: MediaEndpointOptions): MediaResult<{ readonly endpoint: MediaEndpoint; readonly sdp: string }>;
+  /** A new endpoint that offers (to ring a browser): Denwa's offer SDP, answered later by `applyAnswer`. */
+  offer(opts: MediaOfferOptions): { readonly endpoint: MediaEndpoint; readonly sdp: string };
+  /** Relays media between two endpoints until the bridge or either endpoint is closed. */
+  bridge(a: MediaEndpoint, b: MediaEndpoint): MediaBridge;
+}
+
+// ── Browser clients (the signaling side) ────────────────────────────────────────────────────────
+
+/** The `parameters` of an incoming-call `invite` (twilio-signaling.md §10.2). */
+export type IncomingCallParameters = Readonly<Record<string, string>>;
+
+/**
+ * One signaling connection of a browser, as the engine sees it. Implemented by `signaling/`. Every
+ * method only queues a frame on the socket (or drops it while the socket is gone): none throws.
+ */
+export interface ClientConnection {
+  /** Unique per connection (WebSocket), for logs and for binding call legs. */
+  readonly id: string;
+  readonly accountSid: AccountSid;
+  readonly identity: string;
+  /** `ringing {callsid[, sdp]}` for a call this client placed. */
+  sendRinging(callSid: CallSid, sdp?: string): void;
+  /** `answer {callsid, sdp?, reconnect}`: answers a call this client placed, or confirms a resume. */
+  sendAnswer(callSid: CallSid, sdp: string | null, reconnect: string): void;
+  /** `invite {callsid, sdp, parameters, reconnect}`: rings this client. */
+  sendInvite(callSid: CallSid, sdp: string, parameters: IncomingCallParameters, reconnect: string): void;
+  /** `cancel {callsid}`: an unanswered incoming call stops ringing here. */
+  sendCancel(callSid: CallSid): void;
+  /** `hangup {callsid[, error]}`: an answered or placed call ends. */
+  sendHangup(callSid: CallSid, error?: VoiceError): void;
+  /** `message {callsid, content, contenttype, messagetype, voiceeventsid}`: a user-defined call message. */
+  sendCallMessage(callSid: CallSid, message: CallMessage): void;
+}
+
+/** A user-defined call message (Voice SDK 2.x `Call.sendMessage` / `messageReceived`). */
+export interface CallMessage {
+  readonly content: unknown;
+  readonly contentType: string;
+  readonly messageType: string;
+  readonly voiceEventSid: string;
+}
+
+/** Registered browsers by identity. Implemented by `signaling/` (presence). */
+export interface ClientDirectory {
+  /** Every connection currently registered (`register {audio:true}`) for the identity, oldest first. */
+  registered(accountSid: AccountSid, identity: string): readonly ClientConnection[];
+}
