@@ -5,6 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountSid } from '@denwa/protocol';
 import { escapeHtml } from './escape-html.ts';
+import { registerInsightsIntake, type InsightsIntakeStats } from './insights-intake.ts';
+
+export { INSIGHTS_HOME_SEGMENT, insightsHome } from './insights-intake.ts';
 
 export interface ConsoleDeps {
   readonly version: string;
@@ -17,7 +20,9 @@ export interface ConsoleDeps {
 }
 
 export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
-  app.get('/healthz', () => ({ status: 'ok', version: deps.version }));
+  const insights: InsightsIntakeStats = { events: 0, metrics: 0 };
+  app.get('/healthz', () => ({ status: 'ok', version: deps.version, insights }));
+  registerInsightsIntake(app, insights);
 
   app.get('/ca.crt', async (_req, reply) => {
     if (deps.caCertPem === null) return reply.code(404).type('text/plain').send('no local CA: this server uses a provided certificate\n');
