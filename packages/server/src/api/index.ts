@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { accountRoutes } from './accounts.ts';
 import { applicationRoutes } from './applications.ts';
+import { callEventRoutes } from './call-events.ts';
 import { callRoutes } from './calls.ts';
 import type { ApiDeps } from './context.ts';
 import { keyRoutes } from './keys.ts';
@@ -20,6 +21,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   keyRoutes(app, deps);
   applicationRoutes(app, deps);
   callRoutes(app, deps);
+  callEventRoutes(app, deps);
   notificationRoutes(app, deps);
   twimlBinRoutes(app, deps);
 }
