@@ -76,6 +76,12 @@ export const OPTIONS = {
     help: 'Base URL of resource URLs (TwiML Bins, webhook signatures), e.g. behind a reverse proxy. '
       + 'Unset: http://<public IP, else host (127.0.0.1 for 0.0.0.0 or ::)>:<http port>.',
   },
+  mediaPort: {
+    flag: 'media-port', env: 'DENWA_MEDIA_PORT', type: 'port', metavar: 'PORT', default: '3480',
+    required: false, secret: false, commands: BOTH,
+    help: 'UDP port of the WebRTC media relay: every browser call leg shares it (demultiplexed by ICE). '
+      + '0 picks a free port.',
+  },
   rtpPortRange: {
     flag: 'rtp-port-range', env: 'DENWA_RTP_PORT_RANGE', type: 'port-range', metavar: 'MIN-MAX',
     default: '10000-20000', required: false, secret: false, commands: BOTH,

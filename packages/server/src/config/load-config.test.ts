@@ -33,6 +33,7 @@ describe('loadConfig: defaults and precedence', () => {
       httpsPort: 3443,
       publicIp: null,
       publicUrl: null,
+      mediaPort: 3480,
       rtpPortRange: { min: 10000, max: 20000 },
       sipPort: 5060,
       tls: null,
@@ -59,6 +60,7 @@ describe('loadConfig: defaults and precedence', () => {
       DENWA_HTTPS_PORT: '0',
       DENWA_PUBLIC_IP: '203.0.113.10',
       DENWA_PUBLIC_URL: 'https://voice.example.com/denwa/',
+      DENWA_MEDIA_PORT: '0',
       DENWA_RTP_PORT_RANGE: '30000-30100',
       DENWA_SIP_PORT: '5080',
       DENWA_TLS_CERT: 'certs/fullchain.pem',
@@ -74,6 +76,7 @@ describe('loadConfig: defaults and precedence', () => {
       httpsPort: 0,
       publicIp: '203.0.113.10',
       publicUrl: 'https://voice.example.com/denwa',
+      mediaPort: 0,
       rtpPortRange: { min: 30000, max: 30100 },
       sipPort: 5080,
       tls: { certFile: '/srv/denwa/certs/fullchain.pem', keyFile: '/etc/denwa/privkey.pem' },
@@ -126,6 +129,7 @@ describe('loadConfig: bad values name the flag and the variable', () => {
     ['SID of the wrong kind', [], { DENWA_ACCOUNT_SID: APP, DENWA_AUTH_TOKEN: TOKEN }, /^DENWA_ACCOUNT_SID must be AC followed by/],
     ['http and https on one port', ['--http-port', '4000', '--https-port', '4000'], {}, /^--https-port \(DENWA_HTTPS_PORT\) must differ from --http-port \(DENWA_HTTP_PORT\), both are 4000$/],
     ['SIP port inside the RTP range', ['--sip-port', '10000'], {}, /^--sip-port \(DENWA_SIP_PORT\) 10000 lies within --rtp-port-range/],
+    ['media port inside the RTP range', ['--media-port', '10002'], {}, /^--media-port \(DENWA_MEDIA_PORT\) 10002 lies within --rtp-port-range/],
   ];
 
   it.each(cases)('%s', (_name, args, env, expected) => {

@@ -39,6 +39,8 @@ export interface DenwaConfig {
   readonly publicIp: string | null;
   /** The base URL given with `--public-url`, without trailing slash; null when it is to be derived (see `resolvePublicUrl`). */
   readonly publicUrl: string | null;
+  /** UDP port of the WebRTC media relay (0: any free port). */
+  readonly mediaPort: number;
   readonly rtpPortRange: PortRange;
   readonly sipPort: number;
   /** A real certificate to serve instead of the local CA's; null to use the local CA. */
@@ -186,7 +188,7 @@ function pairError(a: OptionSpec, b: OptionSpec, given: OptionSpec): ConfigError
   return new ConfigError(`${optionLabel(a)} and ${optionLabel(b)} go together, but only ${optionLabel(given)} is set`);
 }
 
-function checkPorts(httpPort: number, httpsPort: number, sipPort: number, rtp: PortRange): void {
+function checkPorts(httpPort: number, httpsPort: number, sipPort: number, mediaPort: number, rtp: PortRange): void {
   const tcp = [
     [OPTIONS.httpPort, httpPort],
     [OPTIONS.httpsPort, httpsPort],
@@ -197,6 +199,11 @@ function checkPorts(httpPort: number, httpsPort: number, sipPort: number, rtp: P
     if (clash !== undefined) {
       throw new ConfigError(`${optionLabel(spec)} must differ from ${optionLabel(clash[0])}, both are ${port}`);
     }
+  }
+  if (mediaPort !== 0 && mediaPort >= rtp.min && mediaPort <= rtp.max) {
+    throw new ConfigError(
+      `${optionLabel(OPTIONS.mediaPort)} ${mediaPort} lies within ${optionLabel(OPTIONS.rtpPortRange)} ${rtp.min}-${rtp.max}`,
+    );
   }
   if (sipPort >= rtp.min && sipPort <= rtp.max) {
     throw new ConfigError(
@@ -214,6 +221,7 @@ const configSchema = z
     httpsPort: port,
     publicIp: z.string().min(1).nullable(),
     publicUrl: z.url({ protocol: /^https?$/ }).nullable(),
+    mediaPort: port,
     rtpPortRange: z
       .object({ min: z.int().min(MIN_RTP_PORT).max(MAX_PORT), max: z.int().min(MIN_RTP_PORT).max(MAX_PORT) })
       .readonly()
@@ -264,13 +272,14 @@ export function loadConfig(flags: Flags, env: Env, cwd: string = process.cwd()):
     httpsPort: read.required('httpsPort'),
     publicIp: read.optional('publicIp'),
     publicUrl: read.optional('publicUrl'),
+    mediaPort: read.required('mediaPort'),
     rtpPortRange: read.required('rtpPortRange'),
     sipPort: read.required('sipPort'),
     tls: certFile !== null && keyFile !== null ? { certFile: resolve(cwd, certFile), keyFile: resolve(cwd, keyFile) } : null,
     logLevel: read.required('logLevel'),
     credentialsOverride: accountSid !== null && authToken !== null ? { accountSid, authToken } : null,
   };
-  checkPorts(candidate.httpPort, candidate.httpsPort, candidate.sipPort, candidate.rtpPortRange);
+  checkPorts(candidate.httpPort, candidate.httpsPort, candidate.sipPort, candidate.mediaPort, candidate.rtpPortRange);
   const result = configSchema.safeParse(candidate);
   if (!result.success) {
     const issue = result.error.issues[0];
