@@ -1,0 +1,7 @@
+/**
+ * `media/`: Denwa's media plane. The rest of the server uses the relay through the call engine's
+ * `MediaPort`; `main.ts` constructs it from here.
+ * @packageDocumentation
+ */
+export { MediaRelay, type MediaRelayAddress, type MediaRelayOptions } from './relay/index.ts';
+export type { LegStats, MediaCounters } from './endpoint/index.ts';

@@ -1,0 +1,72 @@
+/**
+ * {@link DatagramSocket} over `node:dgram`: the only file of the media plane that touches sockets.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { BindOptions, DatagramSocket } from './datagram-socket.ts';
+
+const DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024;
+
+class NodeUdpSocket implements DatagramSocket {
+  readonly #socket: Socket;
+  #sendErrors = 0;
+  #closed = false;
+  readonly #onSent = (err: Error | null): void => {
+    if (err !== null) this.#sendErrors++;
+  };
+
+  constructor(socket: Socket) {
+    this.#socket = socket;
+  }
+
+  get sendErrors(): number {
+    return this.#sendErrors;
+  }
+
+  send(data: Buffer, offset: number, length: number, port: number, address: string): void {
+    if (this.#closed) return;
+    try {
+      this.#socket.send(data, offset, length, port, address, this.#onSent);
+    } catch {
+      this.#sendErrors++;
+    }
+  }
+
+  address(): { readonly address: string; readonly port: number } {
+    const a = this.#socket.address();
+    return { address: a.address, port: a.port };
+  }
+
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    return new Promise((resolve) => {
+      this.#socket.close(() => { resolve(); });
+    });
+  }
+}
+
+/** Binds a UDP socket; rejects when the address or port cannot be bound. */
+export function bindUdp(options: BindOptions): Promise<DatagramSocket> {
+  const socket = createSocket({ type: isIPv6(options.address) ? 'udp6' : 'udp4', reuseAddr: false });
+  const onMessage = options.onMessage;
+  socket.on('message', (msg, rinfo) => {
+    onMessage(msg, rinfo.address, rinfo.port, rinfo.family === 'IPv6' ? 6 : 4);
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(options.port, options.address, () => {
+      socket.off('error', reject);
+      // A socket error after binding (e.g. ICMP unreachable on some systems) must not crash the process.
+      socket.on('error', () => undefined);
+      const size = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
+      try {
+        socket.setRecvBufferSize(size);
+        socket.setSendBufferSize(size);
+      } catch {
+        // The OS cap (net.core.rmem_max) applies; the default buffers still work.
+      }
+      resolve(new NodeUdpSocket(socket));
+    });
+  });
+}

@@ -1,0 +1,219 @@
+/**
+ * The WebRTC media relay (implements the call engine's `MediaPort`): one UDP socket for every
+ * browser leg, demultiplexed by source address, and, for a source not seen before, by the local ICE
+ * ufrag in a STUN Binding request (RFC 7983 first-byte rules inside each endpoint). Bridges relay
+ * RTP between two endpoints in place.
+ */
+import { createSecretKey, randomBytes } from 'node:crypto';
+import type { MediaBridge, MediaEndpoint, MediaEndpointOptions, MediaOfferOptions, MediaPort, MediaResult } from '../../calls/ports.ts';
+import type { Clock, Logger, TimerHandle } from '../../core/index.ts';
+import { createDtlsCertificate, type DtlsCertificate } from '../dtls/index.ts';
+import { WebRtcEndpoint, zeroCounters, type EndpointContext, type EndpointRegistry, type MediaCounters } from '../endpoint/index.ts';
+import { bindUdp, type DatagramSocket } from '../net/index.ts';
+import { ufragFromBindingRequest } from '../stun/index.ts';
+
+export interface MediaRelayOptions {
+  /** Address to bind, e.g. `0.0.0.0` or `127.0.0.1`. */
+  readonly bindAddress: string;
+  /** UDP port; 0 picks a free one. */
+  readonly port: number;
+  /** The address browsers reach (the public IP); goes into every SDP as the host candidate. */
+  readonly advertisedAddress: string;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** RFC 7675 consent window, default 30 000 ms (tests shorten it). */
+  readonly consentTimeoutMs?: number;
+  /** ICE + DTLS setup limit, default 30 000 ms. */
+  readonly connectTimeoutMs?: number;
+  /** Period of RTCP, consent and timeout checks, default 250 ms. */
+  readonly tickMs?: number;
+  /** Reuse a certificate (tests); one is generated otherwise. */
+  readonly certificate?: DtlsCertificate;
+}
+
+/** Where the relay listens, for logs and the firewall. */
+export interface MediaRelayAddress {
+  readonly address: string;
+  readonly port: number;
+}
+
+export class MediaRelay implements MediaPort {
+  readonly totals: MediaCounters = zeroCounters();
+  readonly #byUfrag = new Map<string, WebRtcEndpoint>();
+  /** Source address → source port → endpoint: no string is built per packet. */
+  readonly #byAddress = new Map<string, Map<number, WebRtcEndpoint>>();
+  readonly #endpoints = new Set<WebRtcEndpoint>();
+  readonly #ctx: EndpointContext;
+  readonly #options: MediaRelayOptions;
+  #timer: TimerHandle | null = null;
+  #closed = false;
+
+  private constructor(options: MediaRelayOptions, socket: DatagramSocket, certificate: DtlsCertificate) {
+    this.#options = options;
+    const registry: EndpointRegistry = {
+      addUfrag: (ufrag, ep) => { this.#byUfrag.set(ufrag, ep as WebRtcEndpoint); },
+      removeUfrag: (ufrag) => { this.#byUfrag.delete(ufrag); },
+      bindAddress: (address, port, ep) => {
+        let ports = this.#byAddress.get(address);
+        if (ports === undefined) {
+          ports = new Map();
+          this.#byAddress.set(address, ports);
+        }
+        ports.set(port, ep as WebRtcEndpoint);
+      },
+      unbindAddress: (address, port) => {
+        const ports = this.#byAddress.get(address);
+        if (ports === undefined) return;
+        ports.delete(port);
+        if (ports.size === 0) this.#byAddress.delete(address);
+      },
+      forget: (ep) => {
+        this.#endpoints.delete(ep as WebRtcEndpoint);
+        for (const [ufrag, owner] of this.#byUfrag) if (owner === ep) this.#byUfrag.delete(ufrag);
+      },
+    };
+    this.#ctx = {
+      clock: options.clock,
+      log: options.log,
+      socket,
+      certificate,
+      cookieSecret: createSecretKey(randomBytes(32)),
+      advertisedAddress: options.advertisedAddress,
+      advertisedPort: socket.address().port,
+      registry,
+      totals: this.totals,
+      consentTimeoutMs: options.consentTimeoutMs ?? 30_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+    };
+    this.#schedule();
+  }
+
+  /** Binds the socket and starts the relay. Rejects when the port cannot be bound. */
+  static async start(options: MediaRelayOptions): Promise<MediaRelay> {
+    const certificate = options.certificate ?? (await createDtlsCertificate());
+    let relay: MediaRelay | null = null;
+    const pending: [Buffer, string, number, 4 | 6][] = [];
+    const socket = await bindUdp({
+      address: options.bindAddress,
+      port: options.port,
+      onMessage: (data, address, port, family) => {
+        if (relay === null) {
+          if (pending.length < 64) pending.push([data, address, port, family]);
+          return;
+        }
+        relay.receive(data, address, port, family);
+      },
+    });
+    relay = new MediaRelay(options, socket, certificate);
+    for (const [data, address, port, family] of pending) relay.receive(data, address, port, family);
+    return relay;
+  }
+
+  /** The bound socket address (the advertised address goes into SDP). */
+  get address(): MediaRelayAddress {
+    return this.#ctx.socket.address();
+  }
+
+  /** The certificate fingerprint in every SDP. */
+  get fingerprint(): string {
+    return this.#ctx.certificate.fingerprint;
+  }
+
+  get endpointCount(): number {
+    return this.#endpoints.size;
+  }
+
+  /** Routes one datagram. Never throws. */
+  receive(data: Buffer, address: string, port: number, family: 4 | 6): void {
+    const totals = this.totals;
+    totals.packetsIn++;
+    let endpoint = this.#byAddress.get(address)?.get(port);
+    if (endpoint === undefined) {
+      const b0 = data.length > 0 ? (data[0] ?? 255) : 255;
+      if (b0 > 3) {
+        totals.dropped++;
+        return;
+      }
+      const ufrag = ufragFromBindingRequest(data);
+      endpoint = ufrag === undefined ? undefined : this.#byUfrag.get(ufrag);
+      if (endpoint === undefined) {
+        totals.dropped++;
+        return;
+      }
+    }
+    try {
+      endpoint.receive(data, address, port, family, this.#ctx.clock.now());
+    } catch (err) {
+      // A bug must never take down the process or another call: drop the packet and log.
+      totals.dropped++;
+      this.#ctx.log.error({ err, endpoint: endpoint.id }, 'media packet handling threw');
+    }
+  }
+
+  answer(offerSdp: string, opts: MediaEndpointOptions): MediaResult<{ readonly endpoint: MediaEndpoint; readonly sdp: string }> {
+    const endpoint = this.#create(opts);
+    const result = endpoint.answerOffer(offerSdp);
+    if (!result.ok) {
+      endpoint.close();
+      return result;
+    }
+    return { ok: true, value: { endpoint, sdp: result.value } };
+  }
+
+  offer(opts: MediaOfferOptions): { readonly endpoint: MediaEndpoint; readonly sdp: string } {
+    const endpoint = this.#create(opts);
+    return { endpoint, sdp: endpoint.makeOffer(opts.codecs) };
+  }
+
+  bridge(a: MediaEndpoint, b: MediaEndpoint): MediaBridge {
+    if (!(a instanceof WebRtcEndpoint) || !(b instanceof WebRtcEndpoint)) throw new TypeError('bridge() takes endpoints of this relay');
+    a.attachSource(b);
+    b.attachSource(a);
+    a.setPeer(b);
+    b.setPeer(a);
+    let open = true;
+    return {
+      close: () => {
+        if (!open) return;
+        open = false;
+        if (a.peer === b) a.setPeer(null);
+        if (b.peer === a) b.setPeer(null);
+      },
+    };
+  }
+
+  #create(opts: MediaEndpointOptions): WebRtcEndpoint {
+    if (this.#closed) throw new TypeError('the media relay is closed');
+    const endpoint = new WebRtcEndpoint(this.#ctx, opts.label, opts.onEvent);
+    this.#endpoints.add(endpoint);
+    return endpoint;
+  }
+
+  #schedule(): void {
+    if (this.#closed) return;
+    this.#timer = this.#ctx.clock.setTimeout(() => {
+      this.#tick();
+      this.#schedule();
+    }, this.#options.tickMs ?? 250);
+  }
+
+  #tick(): void {
+    const now = this.#ctx.clock.now();
+    for (const endpoint of this.#endpoints) {
+      try {
+        endpoint.tick(now);
+      } catch (err) {
+        this.#ctx.log.error({ err, endpoint: endpoint.id }, 'media endpoint tick threw');
+      }
+    }
+  }
+
+  /** Closes every endpoint and the socket. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer !== null) this.#ctx.clock.clearTimeout(this.#timer);
+    for (const endpoint of [...this.#endpoints]) endpoint.close();
+    await this.#ctx.socket.close();
+  }
+}
