@@ -2,13 +2,19 @@
  * Composition root: reads the prepared config, builds the adapters, wires the ports and serves.
  * Nothing else constructs concrete adapters.
  */
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
 import type { DestinationStream } from 'pino';
 import { VoiceError, type AccountSid } from '@denwa/protocol';
 import { buildApp } from './app.ts';
+import { CallEngine } from './calls/index.ts';
+import { insightsHome } from './console/index.ts';
+import { MediaRelay } from './media/index.ts';
+import { PresenceRegistry, SignalingServer, mintAccessToken, verifyToken } from './signaling/index.ts';
+import { HttpWebhookClient } from './webhooks/index.ts';
 import { prepareDataDir, resolvePublicUrl, trustInstructions, type DataDir, type DenwaConfig, type TokenOptions } from './config/index.ts';
 import { RandomIdGenerator, SystemClock, createLogger, type Clock, type IdGenerator, type Logger } from './core/index.ts';
-import { mintAccessToken } from './signaling/auth/index.ts';
 import { openSqliteStore, type ApiKeyRecord, type Store } from './store/index.ts';
 import { DENWA_VERSION } from './version.ts';
 
@@ -21,6 +27,8 @@ export interface StartOptions {
 
 export interface RunningDenwa {
   readonly httpUrl: string;
+  /** The WebRTC media relay's UDP port. */
+  readonly mediaPort: number;
   readonly httpsUrl: string;
   readonly publicUrl: string;
   readonly accountSid: AccountSid;
@@ -83,9 +91,16 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
 
   let httpsServer: HttpsServer | null = null;
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  let relay: MediaRelay | null = null;
+  let engine: CallEngine | null = null;
+  let signaling: SignalingServer | null = null;
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      signaling?.close();
+      engine?.close();
+      if (engine !== null) await engine.flushed();
+      if (relay !== null) await relay.close();
       if (httpsServer !== null) {
         const s = httpsServer;
         await new Promise<void>((resolve) => s.close(() => { resolve(); }));
@@ -100,6 +115,17 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
   };
 
   try {
+    const advertisedAddress = config.publicIp ?? (config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host);
+    relay = await MediaRelay.start({ bindAddress: config.host, port: config.mediaPort, advertisedAddress, clock, log: log.child({ mod: 'media' }) });
+    const presence = new PresenceRegistry(() => clock.now());
+    const webhooks = new HttpWebhookClient({
+      authTokenFor: async (sid) => (await store.accounts.get(sid))?.authToken ?? null,
+      notifications: store.notifications,
+      ids,
+      clock,
+      log,
+    });
+    engine = new CallEngine({ store, webhooks, media: relay, clients: presence, clock, ids, log });
     // The public URL is known only once the HTTP port is bound (it may be 0 in tests).
     let publicUrl = '';
     const deps = {
@@ -108,6 +134,7 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
       clock,
       log,
       defaultAccountSid: accountSid,
+      calls: engine,
       get publicUrl(): string { return publicUrl; },
       console: { version: DENWA_VERSION, httpsUrl: null as string | null, caCertPem: dataDir.tls.caPem },
     };
@@ -131,7 +158,30 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
     const httpsUrl = `https://${urlHost}:${String(httpsPort)}`;
     deps.console.httpsUrl = httpsUrl;
 
-    log.info({ httpUrl, httpsUrl, publicUrl, dataDir: dataDir.root, accountSid }, 'started');
+    const signalingServer = new SignalingServer({
+      calls: engine,
+      presence,
+      verifyToken: (token) =>
+        verifyToken(token, {
+          now: () => clock.now(),
+          findAccount: (sid) => store.accounts.get(sid),
+          findApiKey: (accountSid, keySid) => store.apiKeys.get(accountSid, keySid),
+        }),
+      clock,
+      log,
+      region: 'denwa',
+      edge: 'denwa',
+      home: insightsHome(urlHost.replace(/^\[|\]$/g, ''), httpsPort),
+    });
+    signaling = signalingServer;
+    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      if (!signalingServer.handleUpgrade(req, socket, head)) socket.destroy();
+    };
+    (app.server as HttpServer).on('upgrade', onUpgrade);
+    tlsServer.on('upgrade', onUpgrade);
+    const mediaPort = relay.address.port;
+
+    log.info({ httpUrl, httpsUrl, publicUrl, mediaPort, dataDir: dataDir.root, accountSid }, 'started');
     const out = options.out;
     out(`Denwa ${DENWA_VERSION}`);
     out(`  data dir   ${dataDir.root}${dataDir.created ? ' (created)' : ''}`);
@@ -141,8 +191,9 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
       if (dataDir.created) for (const line of trustInstructions(dataDir.tls.caCertPath).split('\n')) out(`    ${line}`);
       else out('             browsers must trust it for wss:// (see docs/DEPLOY.md)');
     }
+    out(`  media      udp ${advertisedAddress}:${String(mediaPort)} (WebRTC relay) · signaling wss://${urlHost}:${String(httpsPort)}/signal`);
     out(`Denwa ready: console ${publicUrl}/ · API ${publicUrl}/2010-04-01/Accounts/${accountSid} · HTTPS ${httpsUrl}`);
-    return { httpUrl, httpsUrl, publicUrl, accountSid, dataDir, log, close };
+    return { httpUrl, httpsUrl, mediaPort, publicUrl, accountSid, dataDir, log, close };
   } catch (err) {
     await close();
     throw err;

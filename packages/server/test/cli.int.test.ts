@@ -38,7 +38,7 @@ function dataDir(): string {
 }
 
 function start(dir: string, env: Record<string, string> = {}, extra: string[] = []): Promise<Running> {
-  const proc = spawn(process.execPath, [CLI, 'start', '--data-dir', dir, '--http-port', '0', '--https-port', '0', ...extra], {
+  const proc = spawn(process.execPath, [CLI, 'start', '--data-dir', dir, '--http-port', '0', '--https-port', '0', '--media-port', '0', ...extra], {
     env: { ...process.env, DENWA_ACCOUNT_SID: SID, DENWA_AUTH_TOKEN: TOKEN, ...env },
   });
   procs.push(proc);

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { VoiceError, isSid, type AccountSid, type SidKind, type SidTypes } from '@denwa/protocol';
+import type { CallEngine } from '../calls/index.ts';
 import type { Clock, IdGenerator } from '../core/index.ts';
 import type { Store } from '../store/ports.ts';
 import { authenticate, requireAccount, type Principal } from './auth.ts';
@@ -14,6 +15,8 @@ export interface ApiDeps {
   readonly publicUrl: string;
   /** The server's account: API keys on URLs without an account are looked up there. */
   readonly defaultAccountSid: AccountSid;
+  /** The call engine, for `Calls.create` and live-call updates; absent in REST-only tests. */
+  readonly calls?: CallEngine;
 }
 
 export const API_VERSION = '2010-04-01';

@@ -5,3 +5,6 @@
  */
 export type * from './ports.ts';
 export type * from './client-calls.ts';
+export { CallEngine, type CallEngineDeps, type CreateCallRequest } from './call-engine.ts';
+export { CALL_TRANSITIONS } from './call-status.ts';
+export type { ProgressEvent } from './status-callbacks.ts';

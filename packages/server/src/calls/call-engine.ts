@@ -1,0 +1,266 @@
+/**
+ * The call engine: every call's lifecycle, from a browser's `invite` or a REST `Calls.create` to the
+ * last status callback. It reaches browsers, media and webhooks only through its ports.
+ */
+import { TWILIO_API_VERSION, VoiceError, type AccountSid, type CallSid } from '@denwa/protocol';
+import type { CallRecord, HttpMethod } from '../store/ports.ts';
+import { CallState } from './call-status.ts';
+import type { CallMessage, ClientConnection, MediaEndpointEvent, MediaResult } from './ports.ts';
+import type { ClientCalls, PlaceCallRequest, ResumeResult } from './client-calls.ts';
+import type { CallEngineDeps, EngineContext } from './engine-context.ts';
+import { LiveCall, errorForStatus } from './live-call.ts';
+import { RingAttempt } from './ring.ts';
+import { attachStatusCallback, type ProgressEvent } from './status-callbacks.ts';
+import { runTwiml, type TwimlSource } from './twiml-runner.ts';
+
+export type { CallEngineDeps } from './engine-context.ts';
+
+/** A REST `Calls.create` to a browser client. */
+export interface CreateCallRequest {
+  readonly accountSid: AccountSid;
+  /** `client:<identity>`. */
+  readonly to: string;
+  readonly from: string;
+  readonly twiml: TwimlSource;
+  readonly timeoutSec: number;
+  readonly statusCallback: { readonly url: string; readonly method: HttpMethod; readonly events: ReadonlySet<ProgressEvent> } | null;
+}
+
+export class CallEngine implements ClientCalls {
+  readonly #ctx: EngineContext;
+  readonly #reconnect = new Map<string, CallSid>();
+
+  constructor(deps: CallEngineDeps) {
+    const log = deps.log.child({ mod: 'calls' });
+    this.#ctx = {
+      ...deps,
+      log,
+      calls: new Map(),
+      ringing: new Map(),
+      mintReconnect: (callSid) => {
+        const token = deps.ids.secret();
+        this.#reconnect.set(token, callSid);
+        return token;
+      },
+      answer: (call) => { this.#answer(call); },
+      mediaEvent: (call, event) => { this.#mediaEvent(call, event); },
+      onStoreError: (err) => { log.error({ err }, 'call record write failed'); },
+    };
+  }
+
+  activeCallCount(): number {
+    return this.#ctx.calls.size + this.#ctx.ringing.size;
+  }
+
+  #track(call: LiveCall): void {
+    this.#ctx.calls.set(call.sid, call);
+    void call.whenEnded().then(() => {
+      this.#ctx.calls.delete(call.sid);
+      for (const [token, sid] of this.#reconnect) if (sid === call.sid) this.#reconnect.delete(token);
+    });
+  }
+
+  #newState(record: Omit<CallRecord, 'dateCreated' | 'dateUpdated' | 'answeredBy' | 'answerTime' | 'endTime' | 'duration' | 'hangupSource' | 'errorCode' | 'phoneNumberSid' | 'trunkSid' | 'callerName' | 'forwardedFrom'>): CallState {
+    const now = this.#ctx.clock.now();
+    return new CallState(
+      { ...record, phoneNumberSid: null, trunkSid: null, callerName: null, forwardedFrom: null, answeredBy: null, answerTime: null, endTime: null, duration: null, hangupSource: null, errorCode: null, dateCreated: now, dateUpdated: now },
+      this.#ctx.store,
+      this.#ctx.onStoreError,
+    );
+  }
+
+  placeCall(req: PlaceCallRequest): CallSid {
+    const ctx = this.#ctx;
+    const sid = ctx.ids.sid('call');
+    const state = this.#newState({
+      sid, accountSid: req.accountSid, parentCallSid: null, applicationSid: req.applicationSid,
+      from: `client:${req.connection.identity}`, to: req.params['To'] ?? '', direction: 'inbound', status: 'ringing', startTime: ctx.clock.now(),
+    });
+    const call = new LiveCall(state, { connection: req.connection, endpoint: null, reconnect: ctx.mintReconnect(sid) }, true, ctx.clock);
+    this.#track(call);
+    this.#guard(call, this.#runPlaced(call, req));
+    return sid;
+  }
+
+  async #runPlaced(call: LiveCall, req: PlaceCallRequest): Promise<void> {
+    const ctx = this.#ctx;
+    const answered = ctx.media.answer(req.offerSdp, { label: call.sid, onEvent: (event) => { this.#mediaEvent(call, event); } });
+    if (!answered.ok) {
+      call.end('failed', 'system', { error: answered.error });
+      return;
+    }
+    call.leg.endpoint = answered.value.endpoint;
+    req.connection.sendRinging(call.sid);
+    const app = await ctx.store.applications.get(req.accountSid, req.applicationSid);
+    if (call.hasEnded()) return;
+    if (app?.voiceUrl == null) {
+      call.end('failed', 'system', { error: new VoiceError(31001, app === null ? `application ${req.applicationSid} not found` : `application ${req.applicationSid} has no VoiceUrl`) });
+      return;
+    }
+    if (app.statusCallback !== null) {
+      attachStatusCallback(call.state, { url: app.statusCallback, method: app.statusCallbackMethod, events: new Set(['completed']) }, ctx.webhooks, ctx.log);
+    }
+    await runTwiml(ctx, call, { kind: 'url', url: app.voiceUrl, method: app.voiceMethod, fallbackUrl: app.voiceFallbackUrl, fallbackMethod: app.voiceFallbackMethod }, req.params);
+  }
+
+  /** Runs `work`; an unexpected failure ends the call instead of escaping. */
+  #guard(call: LiveCall, work: Promise<void>): void {
+    work.catch((err: unknown) => {
+      this.#ctx.log.error({ err, callSid: call.sid }, 'call failed unexpectedly');
+      call.end('failed', 'system', { error: new VoiceError(31000, 'internal error') });
+    });
+  }
+
+  #answer(call: LiveCall): void {
+    if (call.answered || call.hasEnded()) return;
+    call.answered = true;
+    const connection = call.leg.connection;
+    const endpoint = call.leg.endpoint;
+    if (connection !== null && endpoint !== null && call.state.record.direction === 'inbound') {
+      connection.sendAnswer(call.sid, endpoint.localSdp, call.leg.reconnect);
+    }
+    call.state.transition('in-progress', this.#ctx.clock.now());
+  }
+
+  #mediaEvent(call: LiveCall, event: MediaEndpointEvent): void {
+    if (event.type === 'dtmf') call.dtmf(event.digit, 'rtp');
+    else if (event.type === 'failed') {
+      call.end(call.answered ? 'completed' : 'failed', 'system', { error: event.error });
+    }
+  }
+
+  answer(connection: ClientConnection, callSid: CallSid, sdp: string): void {
+    this.#ctx.ringing.get(callSid)?.answer(connection, sdp);
+  }
+
+  reject(connection: ClientConnection, callSid: CallSid): void {
+    this.#ctx.ringing.get(callSid)?.reject(connection);
+  }
+
+  #owned(connection: ClientConnection, callSid: CallSid): LiveCall | undefined {
+    const call = this.#ctx.calls.get(callSid);
+    return call !== undefined && !call.hasEnded() && call.leg.connection?.id === connection.id ? call : undefined;
+  }
+
+  hangup(connection: ClientConnection, callSid: CallSid): void {
+    const call = this.#owned(connection, callSid);
+    if (call === undefined) return;
+    const source = call.state.record.direction === 'inbound' ? 'caller' : 'callee';
+    call.end('completed', source, { notifyBrowser: false });
+  }
+
+  dtmf(connection: ClientConnection, callSid: CallSid, digits: string): void {
+    this.#owned(connection, callSid)?.dtmf(digits, 'signaling');
+  }
+
+  reinvite(connection: ClientConnection, callSid: CallSid, sdp: string): MediaResult<string> {
+    const endpoint = this.#owned(connection, callSid)?.leg.endpoint;
+    if (endpoint == null) return { ok: false, error: new VoiceError(31404, `no live call ${callSid} on this connection`) };
+    return endpoint.reoffer(sdp);
+  }
+
+  resume(connection: ClientConnection, callSid: CallSid, reconnect: string, sdp: string): Promise<MediaResult<ResumeResult>> {
+    return Promise.resolve(this.#resume(connection, callSid, reconnect, sdp));
+  }
+
+  #resume(connection: ClientConnection, callSid: CallSid, reconnect: string, sdp: string): MediaResult<ResumeResult> {
+    const ctx = this.#ctx;
+    if (this.#reconnect.get(reconnect) !== callSid) return { ok: false, error: new VoiceError(31107, 'unknown or expired reconnect token') };
+    const call = ctx.calls.get(callSid);
+    if (call !== undefined && !call.hasEnded()) {
+      const previous = call.leg.connection;
+      if (previous !== null && (previous.accountSid !== connection.accountSid || previous.identity !== connection.identity)) {
+        return { ok: false, error: new VoiceError(31209, 'the call belongs to another identity') };
+      }
+      this.#reconnect.delete(reconnect);
+      call.leg.connection = connection;
+      call.leg.reconnect = ctx.mintReconnect(callSid);
+      return { ok: true, value: { sdp: null, reconnect: call.leg.reconnect } };
+    }
+    const ring = ctx.ringing.get(callSid);
+    if (ring !== undefined) {
+      const picked = ring.pickup(connection, sdp);
+      if (!picked.ok) return picked;
+      return { ok: true, value: { sdp: picked.value, reconnect: ctx.mintReconnect(callSid) } };
+    }
+    return { ok: false, error: new VoiceError(31209, `call ${callSid} has ended`) };
+  }
+
+  message(connection: ClientConnection, callSid: CallSid, message: CallMessage): VoiceError | null {
+    const call = this.#owned(connection, callSid);
+    if (call === undefined) return new VoiceError(31404, `no live call ${callSid} on this connection`);
+    const peer = call.peer;
+    const target = peer?.leg.connection;
+    if (peer == null || target == null) return new VoiceError(31404, 'the call has no other browser party to deliver the message to');
+    target.sendCallMessage(peer.sid, { ...message, voiceEventSid: `KX${this.#ctx.ids.secret().slice(0, 32)}` });
+    return null;
+  }
+
+  connectionLost(connection: ClientConnection): void {
+    for (const call of [...this.#ctx.calls.values()]) {
+      if (call.leg.connection?.id !== connection.id || call.hasEnded()) continue;
+      call.end('completed', call.state.record.direction === 'inbound' ? 'caller' : 'callee', { notifyBrowser: false });
+    }
+    for (const ring of this.#ctx.ringing.values()) ring.drop(connection);
+  }
+
+  /** REST `Calls.create` to `client:<identity>`: rings the browser, then runs the TwiML once answered. */
+  createCall(req: CreateCallRequest): CallRecord {
+    const ctx = this.#ctx;
+    const identity = req.to.slice('client:'.length);
+    const sid = ctx.ids.sid('call');
+    const state = this.#newState({ sid, accountSid: req.accountSid, parentCallSid: null, applicationSid: null, from: req.from, to: req.to, direction: 'outbound-api', status: 'queued', startTime: null });
+    if (req.statusCallback !== null) attachStatusCallback(state, req.statusCallback, ctx.webhooks, ctx.log);
+    const call = new LiveCall(state, { connection: null, endpoint: null, reconnect: ctx.mintReconnect(sid) }, true, ctx.clock);
+    const record = state.record;
+    this.#track(call);
+    const ring = new RingAttempt(ctx.media, ctx.clock, {
+      callSid: sid,
+      connections: ctx.clients.registered(req.accountSid, identity),
+      codecs: ['PCMU', 'opus'],
+      parameters: { CallSid: sid, AccountSid: req.accountSid, From: req.from, To: req.to, ApiVersion: TWILIO_API_VERSION },
+      reconnect: call.leg.reconnect,
+      timeoutMs: req.timeoutSec * 1000,
+      onWinnerEvent: (event) => { this.#mediaEvent(call, event); },
+    });
+    state.transition('initiated', ctx.clock.now());
+    if (!ring.settled) state.transition('ringing', ctx.clock.now());
+    ctx.ringing.set(sid, ring);
+    void call.whenEnded().then(() => { ring.cancel(); });
+    this.#guard(call, ring.outcome.then(async (outcome) => {
+      ctx.ringing.delete(sid);
+      if (call.hasEnded()) return;
+      if (outcome.kind !== 'answered') {
+        const status = outcome.kind === 'canceled' ? 'canceled' : outcome.kind === 'busy' ? 'busy' : outcome.kind === 'no-answer' ? 'no-answer' : 'failed';
+        call.end(status, outcome.kind === 'canceled' ? 'api' : 'callee', { notifyBrowser: false, ...(outcome.kind === 'failed' ? { error: outcome.error } : {}) });
+        return;
+      }
+      call.leg.connection = outcome.connection;
+      call.leg.endpoint = outcome.endpoint;
+      call.answered = true;
+      state.transition('in-progress', ctx.clock.now());
+      await runTwiml(ctx, call, req.twiml);
+    }));
+    return record;
+  }
+
+  /** REST hang-up (`Status=completed`) or cancel (`Status=canceled`); false when the call is not live. */
+  hangupCall(callSid: CallSid, status: 'completed' | 'canceled'): boolean {
+    const call = this.#ctx.calls.get(callSid);
+    if (call === undefined || call.hasEnded()) return false;
+    if (status === 'canceled' && call.answered) return false;
+    call.end(call.answered ? 'completed' : 'canceled', 'api');
+    return true;
+  }
+
+  /** Ends every call (server shutdown). */
+  close(): void {
+    for (const ring of this.#ctx.ringing.values()) ring.cancel();
+    for (const call of [...this.#ctx.calls.values()]) call.end(call.answered ? 'completed' : 'canceled', 'system', { error: errorForStatus('failed') ?? new VoiceError(31005, 'the server is shutting down') });
+  }
+
+  /** Every write so far has reached the store (tests, shutdown). */
+  async flushed(): Promise<void> {
+    await Promise.all([...this.#ctx.calls.values()].map((c) => c.state.flushed()));
+  }
+}

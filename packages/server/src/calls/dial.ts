@@ -1,0 +1,185 @@
+/**
+ * `<Dial>` with `<Client>` nouns: a child call per noun, every registered device of each identity
+ * rings, the first answer wins, the winner is bridged to the parent until either side hangs up,
+ * `timeLimit` passes or the caller presses `*` (`hangupOnStar`). The outcome feeds `<Dial action>`.
+ */
+import { encodeTwilioParams, TWILIO_API_VERSION, type CallSid } from '@denwa/protocol';
+import type { ClientNoun, DialVerb } from '../twiml/index.ts';
+import { CallState } from './call-status.ts';
+import type { EngineContext } from './engine-context.ts';
+import { LiveCall } from './live-call.ts';
+import { RingAttempt, type RingOutcome } from './ring.ts';
+import { attachStatusCallback, type ProgressEvent } from './status-callbacks.ts';
+
+export interface DialOutcome {
+  readonly dialCallStatus: 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+  readonly dialCallSid: CallSid | null;
+  readonly dialCallDuration: number;
+  readonly bridged: boolean;
+}
+
+const DEFAULT_TIMEOUT_S = 30;
+const DEFAULT_TIME_LIMIT_S = 14_400;
+
+interface Child {
+  readonly noun: ClientNoun;
+  readonly state: CallState;
+  readonly ring: RingAttempt;
+  live: LiveCall | null;
+}
+
+function incomingParameters(child: CallState, noun: ClientNoun): Record<string, string> {
+  const r = child.record;
+  const parameters: Record<string, string> = { CallSid: r.sid, AccountSid: r.accountSid, From: r.from, To: r.to, ApiVersion: TWILIO_API_VERSION };
+  if (noun.parameters.length > 0) {
+    const custom: Record<string, string> = {};
+    for (const p of noun.parameters) custom[p.name] = p.value ?? '';
+    parameters['Params'] = encodeTwilioParams(custom);
+  }
+  return parameters;
+}
+
+export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVerb): Promise<DialOutcome> {
+  const nouns = verb.nouns.filter((n): n is ClientNoun => n.noun === 'Client');
+  for (const other of verb.nouns.filter((n) => n.noun !== 'Client')) {
+    parent.state.event(ctx.clock.now(), { event: 'unsupported', noun: other.noun, line: other.line });
+  }
+  const failed: DialOutcome = { dialCallStatus: 'failed', dialCallSid: null, dialCallDuration: 0, bridged: false };
+  if (nouns.length === 0) return failed;
+  const codec = parent.leg.endpoint?.codec?.name;
+  if (!verb.answerOnBridge) ctx.answer(parent);
+
+  const timeoutMs = Math.min(600, Math.max(1, verb.timeout ?? DEFAULT_TIMEOUT_S)) * 1000;
+  const children: Child[] = [];
+  for (const noun of nouns.slice(0, 10)) {
+    const now = ctx.clock.now();
+    const sid = ctx.ids.sid('call');
+    const state = new CallState(
+      {
+        sid, accountSid: parent.state.accountSid, parentCallSid: parent.sid, applicationSid: null, phoneNumberSid: null, trunkSid: null,
+        from: verb.callerId ?? parent.state.record.from, to: `client:${noun.identity}`, callerName: null, forwardedFrom: null,
+        direction: 'outbound-dial', status: 'queued', answeredBy: null, startTime: now, answerTime: null, endTime: null,
+        duration: null, hangupSource: null, errorCode: null, dateCreated: now, dateUpdated: now,
+      },
+      ctx.store,
+      ctx.onStoreError,
+    );
+    if (noun.statusCallback !== undefined) {
+      const events = new Set<ProgressEvent>(noun.statusCallbackEvent ?? ['completed']);
+      attachStatusCallback(state, { url: noun.statusCallback, method: noun.statusCallbackMethod ?? 'POST', events }, ctx.webhooks, ctx.log);
+    }
+    state.transition('initiated', now);
+    const holder: { live: LiveCall | null } = { live: null };
+    const ring = new RingAttempt(ctx.media, ctx.clock, {
+      callSid: sid,
+      connections: ctx.clients.registered(parent.state.accountSid, noun.identity),
+      codecs: codec === undefined ? ['PCMU', 'opus'] : [codec],
+      parameters: incomingParameters(state, noun),
+      reconnect: ctx.mintReconnect(sid),
+      timeoutMs,
+      onWinnerEvent: (event) => { if (holder.live !== null) ctx.mediaEvent(holder.live, event); },
+    });
+    if (!ring.settled) state.transition('ringing', ctx.clock.now());
+    ctx.ringing.set(sid, ring);
+    const child: Child = { noun, state, ring, live: null };
+    children.push(child);
+    void ring.outcome.then((outcome) => {
+      ctx.ringing.delete(sid);
+      if (outcome.kind === 'answered') {
+        const live = new LiveCall(state, { connection: outcome.connection, endpoint: outcome.endpoint, reconnect: ctx.mintReconnect(sid) }, false, ctx.clock);
+        live.answered = true;
+        holder.live = live;
+        child.live = live;
+        ctx.calls.set(sid, live);
+        state.transition('in-progress', ctx.clock.now());
+      } else {
+        endUnanswered(ctx, state, outcome);
+      }
+    });
+  }
+
+  // The caller hanging up while the children ring cancels them.
+  const parentEnded = parent.whenEnded().then(() => {
+    for (const c of children) c.ring.cancel();
+  });
+  const outcomes = await firstAnswerOrAll(children.map((c) => c.ring.outcome));
+  void parentEnded;
+  const winner = children.find((c) => c.live !== null && outcomes.some((o) => o.kind === 'answered'));
+  for (const c of children) if (c !== winner) c.ring.cancel();
+
+  if (winner?.live === undefined || winner.live === null) {
+    const kinds = outcomes.map((o) => o.kind);
+    const status = parent.hasEnded() ? 'canceled' : kinds.includes('busy') ? 'busy' : kinds.includes('no-answer') ? 'no-answer' : 'failed';
+    return { dialCallStatus: status, dialCallSid: children[0]?.state.sid ?? null, dialCallDuration: 0, bridged: false };
+  }
+  return bridgeUntilEnd(ctx, parent, winner.live, verb);
+}
+
+function endUnanswered(ctx: EngineContext, state: CallState, outcome: RingOutcome): void {
+  const now = ctx.clock.now();
+  switch (outcome.kind) {
+    case 'busy':
+      state.transition('busy', now, { hangupSource: 'callee' }, { status: 'busy', source: 'callee', errorCode: 31486 });
+      break;
+    case 'no-answer':
+      state.transition('no-answer', now, { hangupSource: 'timeout' }, { status: 'no-answer', source: 'timeout' });
+      break;
+    case 'failed':
+      state.transition('failed', now, { hangupSource: 'system', errorCode: outcome.error.code }, { status: 'failed', source: 'system', errorCode: outcome.error.code });
+      break;
+    case 'canceled':
+      state.transition('canceled', now, { hangupSource: 'caller' }, { status: 'canceled', source: 'caller' });
+      break;
+    case 'answered':
+      break;
+  }
+}
+
+/** Resolves with every outcome once one is `answered` or all are settled. */
+function firstAnswerOrAll(outcomes: readonly Promise<RingOutcome>[]): Promise<RingOutcome[]> {
+  return new Promise((resolve) => {
+    const results: (RingOutcome | undefined)[] = outcomes.map(() => undefined);
+    let pending = outcomes.length;
+    outcomes.forEach((p, i) => {
+      void p.then((o) => {
+        results[i] = o;
+        pending--;
+        if (o.kind === 'answered' || pending === 0) resolve(results.filter((r): r is RingOutcome => r !== undefined));
+      });
+    });
+  });
+}
+
+async function bridgeUntilEnd(ctx: EngineContext, parent: LiveCall, child: LiveCall, verb: DialVerb): Promise<DialOutcome> {
+  const answeredAt = ctx.clock.now();
+  if (parent.hasEnded()) {
+    child.end('completed', 'caller');
+    return { dialCallStatus: 'canceled', dialCallSid: child.sid, dialCallDuration: 0, bridged: false };
+  }
+  ctx.answer(parent);
+  const a = parent.leg.endpoint;
+  const b = child.leg.endpoint;
+  if (a !== null && b !== null) {
+    const bridge = ctx.media.bridge(a, b);
+    parent.bridge = bridge;
+    child.bridge = bridge;
+  }
+  parent.peer = child;
+  child.peer = parent;
+  const limitMs = Math.max(1, verb.timeLimit ?? DEFAULT_TIME_LIMIT_S) * 1000;
+  const timer = ctx.clock.setTimeout(() => { child.end('completed', 'timeout'); }, limitMs);
+  const unsubscribe = verb.hangupOnStar === true
+    ? parent.onDtmf((digits) => { if (digits.includes('*')) child.end('completed', 'caller'); })
+    : () => undefined;
+  await Promise.race([parent.whenEnded(), child.whenEnded()]);
+  ctx.clock.clearTimeout(timer);
+  unsubscribe();
+  parent.peer = null;
+  child.peer = null;
+  parent.bridge?.close();
+  parent.bridge = null;
+  // The caller hung up: the callee is hung up too.
+  if (parent.hasEnded()) child.end('completed', 'caller');
+  const duration = Math.max(0, Math.round((ctx.clock.now() - answeredAt) / 1000));
+  return { dialCallStatus: 'completed', dialCallSid: child.sid, dialCallDuration: duration, bridged: true };
+}
