@@ -177,7 +177,7 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
     const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
       if (!signalingServer.handleUpgrade(req, socket, head)) socket.destroy();
     };
-    (app.server as HttpServer).on('upgrade', onUpgrade);
+    (app.server).on('upgrade', onUpgrade);
     tlsServer.on('upgrade', onUpgrade);
     const mediaPort = relay.address.port;
 
