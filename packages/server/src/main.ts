@@ -2,7 +2,7 @@
  * Composition root: reads the prepared config, builds the adapters, wires the ports and serves.
  * Nothing else constructs concrete adapters.
  */
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { DestinationStream } from 'pino';
