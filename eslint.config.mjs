@@ -9,7 +9,7 @@ const adapterFiles = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.denwa/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.denwa/**', 'coverage/**', 'e2e/page/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -1,0 +1,71 @@
+/**
+ * The shared setup of the call specs: Denwa, the application's webhook server, an API key, a TwiML
+ * application, tokens minted with the official `twilio` helper, and one Chromium per party.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import twilio from 'twilio';
+import { launchParty, type Party } from './browser.ts';
+import { ACCOUNT_SID, AUTH_TOKEN, startDenwa, type DenwaProcess } from './denwa-process.ts';
+import { startPageServer, type PageServer, type SdkName } from './page-server.ts';
+import { writeToneWav } from './tones.ts';
+import { startWebhookServer, type WebhookServer } from './webhook-server.ts';
+
+export const ALICE_HZ = 440;
+export const BOB_HZ = 880;
+
+export interface Scenario {
+  readonly denwa: DenwaProcess;
+  readonly web: WebhookServer;
+  readonly pages: PageServer;
+  readonly applicationSid: string;
+  accessToken(identity: string, ttlSec?: number): string;
+  capabilityToken(identity: string): string;
+  party(hz: number): Promise<Party>;
+  close(): Promise<void>;
+}
+
+export async function startScenario(sdk: SdkName): Promise<Scenario> {
+  const denwa = await startDenwa();
+  const web = await startWebhookServer();
+  const pages = await startPageServer(sdk);
+  const dir = mkdtempSync(join(tmpdir(), 'denwa-tones-'));
+  const parties: Party[] = [];
+  const key = await denwa.rest('/Keys.json', { form: { FriendlyName: 'e2e' } });
+  const app = await denwa.rest('/Applications.json', { form: { FriendlyName: 'e2e', VoiceUrl: `${web.url}/voice`, VoiceMethod: 'POST' } });
+  const keySid = String(key['sid']);
+  const keySecret = String(key['secret']);
+  const applicationSid = String(app['sid']);
+  return {
+    denwa,
+    web,
+    pages,
+    applicationSid,
+    accessToken(identity, ttlSec = 3600) {
+      const token = new twilio.jwt.AccessToken(ACCOUNT_SID, keySid, keySecret, { identity, ttl: ttlSec });
+      token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ incomingAllow: true, outgoingApplicationSid: applicationSid }));
+      return token.toJwt();
+    },
+    capabilityToken(identity) {
+      const capability = new twilio.jwt.ClientCapability({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
+      capability.addScope(new twilio.jwt.ClientCapability.IncomingClientScope(identity));
+      capability.addScope(new twilio.jwt.ClientCapability.OutgoingClientScope({ applicationSid, clientName: identity }));
+      return capability.toJwt();
+    },
+    async party(hz) {
+      const wav = join(dir, `tone-${String(hz)}.wav`);
+      writeToneWav(wav, hz);
+      const party = await launchParty(wav, pages.url);
+      parties.push(party);
+      return party;
+    },
+    async close() {
+      for (const p of parties.splice(0)) await p.close().catch(() => undefined);
+      await pages.close();
+      await web.close();
+      await denwa.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

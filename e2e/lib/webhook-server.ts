@@ -1,0 +1,43 @@
+/** The application's web server in the tests: serves TwiML per path and records every request. */
+import { createServer, type Server } from 'node:http';
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly params: Record<string, string>;
+}
+
+export interface WebhookServer {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  /** TwiML to answer on `path` (a function of the request parameters, or a string). */
+  route(path: string, twiml: string | ((params: Record<string, string>) => string)): void;
+  close(): Promise<void>;
+}
+
+export async function startWebhookServer(): Promise<WebhookServer> {
+  const routes = new Map<string, string | ((params: Record<string, string>) => string)>();
+  const requests: RecordedRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
+      for (const [k, v] of url.searchParams) params[k] = v;
+      requests.push({ method: req.method ?? '', path: url.pathname, params });
+      const route = routes.get(url.pathname);
+      const body = route === undefined ? '<Response/>' : typeof route === 'string' ? route : route(params);
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${String(port)}`,
+    requests,
+    route(path, twiml) { routes.set(path, twiml); },
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }),
+  };
+}
