@@ -13,7 +13,16 @@
     probe: [],
     acceptedAt: null,
     note(event, detail) { h.log.push({ t: Math.round(performance.now() - start), event, detail: detail === undefined ? null : String(detail) }); },
+    resetProbe() {
+      if (h.probeTimer) clearInterval(h.probeTimer);
+      if (h.probeRetry) clearInterval(h.probeRetry);
+      h.probeTimer = null;
+      h.probeRetry = null;
+      h.probe = [];
+      h.acceptedAt = null;
+    },
     watchCall(call) {
+      h.resetProbe();
       h.call = call;
       for (const name of ['accept', 'ringing', 'cancel', 'disconnect', 'error', 'reject', 'reconnecting', 'reconnected', 'warning', 'warning-cleared', 'messageReceived', 'messageSent']) {
         call.on(name, (arg) => {
@@ -46,6 +55,12 @@
     status() { return h.call ? h.call.status() : null; },
     callSid() { return h.call ? h.call.parameters.CallSid : null; },
     updateToken(t) { h.device.updateToken(t); return true; },
+    dropSignaling() {
+      let n = 0;
+      for (const ws of window.__sockets) if (ws.readyState === 1) { ws.close(4000, 'test drops the connection'); n++; }
+      return n;
+    },
+    since(mark, event) { return h.log.slice(mark).some((e) => e.event === event); },
     // ── 1.x ──
     setup1(token, chunderw) {
       const Device = window.Twilio.Device;
@@ -58,6 +73,7 @@
       return true;
     },
     watchConnection(conn) {
+      h.resetProbe();
       h.call = {
         accept: () => conn.accept(),
         reject: () => conn.reject(),
