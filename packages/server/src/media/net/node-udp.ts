@@ -11,12 +11,11 @@ class NodeUdpSocket implements DatagramSocket {
   readonly #socket: Socket;
   #sendErrors = 0;
   #closed = false;
-  readonly #onSent = (err: Error | null): void => {
-    if (err !== null) this.#sendErrors++;
-  };
 
   constructor(socket: Socket) {
     this.#socket = socket;
+    // Without a per-send callback Node skips a completion request per datagram; failures arrive here.
+    socket.on('error', () => { this.#sendErrors++; });
   }
 
   get sendErrors(): number {
@@ -26,7 +25,7 @@ class NodeUdpSocket implements DatagramSocket {
   send(data: Buffer, offset: number, length: number, port: number, address: string): void {
     if (this.#closed) return;
     try {
-      this.#socket.send(data, offset, length, port, address, this.#onSent);
+      this.#socket.send(data, offset, length, port, address);
     } catch {
       this.#sendErrors++;
     }
@@ -57,8 +56,6 @@ export function bindUdp(options: BindOptions): Promise<DatagramSocket> {
     socket.once('error', reject);
     socket.bind(options.port, options.address, () => {
       socket.off('error', reject);
-      // A socket error after binding (e.g. ICMP unreachable on some systems) must not crash the process.
-      socket.on('error', () => undefined);
       const size = options.bufferBytes ?? DEFAULT_BUFFER_BYTES;
       try {
         socket.setRecvBufferSize(size);

@@ -1,0 +1,157 @@
+/**
+ * The relay under test, in its own process (forked by bench/relay.ts): Denwa's `MediaRelay`, or
+ * werift as-is (two `RTCPeerConnection`s per call, RTP forwarded between their DTLS transports).
+ * IPC: `answer {id, sdp}` → `{id, sdp}`; `offer {id}` → `{id, sdp}`; `apply {id, sdp}`;
+ * `bridge {a, b}`; `measure-start`; `measure-stop` → `{cpuMs, relayed, rssKb}`.
+ */
+import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, type RTCRtpTransceiver } from 'werift';
+import type { MediaEndpoint } from '../packages/server/src/calls/index.ts';
+import { SystemClock, createLogger } from '../packages/server/src/core/index.ts';
+import { MediaRelay } from '../packages/server/src/media/index.ts';
+
+type Msg = { op: string; id?: string; sdp?: string; a?: string; b?: string; seq: number };
+
+const kind = process.argv[2] === 'werift' ? 'werift' : 'denwa';
+const send = (m: object): void => { process.send?.(m); };
+
+interface Relay {
+  answer(id: string, sdp: string): Promise<string>;
+  offer(id: string): Promise<string>;
+  apply(id: string, sdp: string): Promise<void>;
+  bridge(a: string, b: string): void;
+  relayed(): number;
+  close(): Promise<void>;
+}
+
+async function denwaRelay(): Promise<Relay> {
+  const relay = await MediaRelay.start({ bindAddress: '127.0.0.1', port: 0, advertisedAddress: '127.0.0.1', clock: new SystemClock(), log: createLogger({ level: 'silent' }) });
+  const endpoints = new Map<string, MediaEndpoint>();
+  return {
+    answer(id, sdp) {
+      const r = relay.answer(sdp, { label: id, onEvent: () => undefined });
+      if (!r.ok) throw r.error;
+      endpoints.set(id, r.value.endpoint);
+      return Promise.resolve(r.value.sdp);
+    },
+    offer(id) {
+      const r = relay.offer({ label: id, onEvent: () => undefined, codecs: ['PCMU'] });
+      endpoints.set(id, r.endpoint);
+      return Promise.resolve(r.sdp);
+    },
+    apply(id, sdp) {
+      const r = endpoints.get(id)?.applyAnswer(sdp);
+      if (r?.ok !== true) throw new Error(`applyAnswer failed for ${id}`);
+      return Promise.resolve();
+    },
+    bridge(a, b) {
+      const ea = endpoints.get(a);
+      const eb = endpoints.get(b);
+      if (ea !== undefined && eb !== undefined) relay.bridge(ea, eb);
+    },
+    relayed: () => relay.totals.rtpRelayed,
+    close: () => relay.close(),
+  };
+}
+
+function weriftPeer(): RTCPeerConnection {
+  return new RTCPeerConnection({
+    codecs: { audio: [new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 })] },
+    headerExtensions: { audio: [] },
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceUseIpv6: false,
+  });
+}
+
+async function gathered(pc: RTCPeerConnection): Promise<string> {
+  for (let i = 0; i < 250 && pc.iceGatheringState !== 'complete'; i++) await new Promise((r) => setTimeout(r, 20));
+  return pc.localDescription?.sdp ?? '';
+}
+
+function weriftRelay(): Relay {
+  const peers = new Map<string, { pc: RTCPeerConnection; tr: RTCRtpTransceiver | undefined }>();
+  let relayed = 0;
+  return {
+    async answer(id, sdp) {
+      const pc = weriftPeer();
+      await pc.setRemoteDescription({ type: 'offer', sdp });
+      const tr = pc.getTransceivers()[0];
+      tr?.setDirection('sendrecv');
+      await pc.setLocalDescription(await pc.createAnswer());
+      peers.set(id, { pc, tr });
+      return gathered(pc);
+    },
+    async offer(id) {
+      const pc = weriftPeer();
+      const tr = pc.addTransceiver('audio', { direction: 'sendrecv' });
+      await pc.setLocalDescription(await pc.createOffer());
+      peers.set(id, { pc, tr });
+      return gathered(pc);
+    },
+    async apply(id, sdp) {
+      await peers.get(id)?.pc.setRemoteDescription({ type: 'answer', sdp });
+    },
+    bridge(a, b) {
+      const pa = peers.get(a);
+      const pb = peers.get(b);
+      if (pa?.tr === undefined || pb?.tr === undefined) return;
+      const forward = (from: RTCRtpTransceiver, to: RTCRtpTransceiver, ssrc: number): void => {
+        from.dtlsTransport.onRtp.subscribe((rtp) => {
+          relayed++;
+          const h = rtp.header;
+          void to.dtlsTransport.sendRtp(rtp.payload, new RtpHeader({ payloadType: h.payloadType, sequenceNumber: h.sequenceNumber, timestamp: h.timestamp, marker: h.marker, ssrc }));
+        });
+      };
+      forward(pa.tr, pb.tr, 0x1111);
+      forward(pb.tr, pa.tr, 0x2222);
+    },
+    relayed: () => relayed,
+    async close() {
+      for (const p of peers.values()) await p.pc.close();
+    },
+  };
+}
+
+const relay = kind === 'werift' ? weriftRelay() : await denwaRelay();
+let cpuStart = process.cpuUsage();
+let relayedStart = 0;
+const rssStart = process.memoryUsage().rss;
+
+process.on('message', (raw: Msg) => {
+  void (async () => {
+    try {
+      switch (raw.op) {
+        case 'answer':
+          send({ seq: raw.seq, sdp: await relay.answer(raw.id ?? '', raw.sdp ?? '') });
+          break;
+        case 'offer':
+          send({ seq: raw.seq, sdp: await relay.offer(raw.id ?? '') });
+          break;
+        case 'apply':
+          await relay.apply(raw.id ?? '', raw.sdp ?? '');
+          send({ seq: raw.seq });
+          break;
+        case 'bridge':
+          relay.bridge(raw.a ?? '', raw.b ?? '');
+          send({ seq: raw.seq });
+          break;
+        case 'measure-start':
+          cpuStart = process.cpuUsage();
+          relayedStart = relay.relayed();
+          send({ seq: raw.seq });
+          break;
+        case 'measure-stop': {
+          const cpu = process.cpuUsage(cpuStart);
+          send({ seq: raw.seq, cpuMs: (cpu.user + cpu.system) / 1000, relayed: relay.relayed() - relayedStart, rssKb: (process.memoryUsage().rss - rssStart) / 1024 });
+          break;
+        }
+        case 'exit':
+          await relay.close();
+          process.exit(0);
+      }
+    } catch (err) {
+      send({ seq: raw.seq, error: String(err) });
+    }
+  })();
+});
+send({ ready: true });
