@@ -113,6 +113,11 @@ function weriftRelay(): Relay {
 }
 
 const relay = kind === 'werift' ? weriftRelay() : await denwaRelay();
+// RELAY_PROFILE=<file>: a CPU profile of the steady window only (not of setup), for finding hot spots.
+const profileFile = process.env['RELAY_PROFILE'];
+const inspector = profileFile === undefined ? null : new (await import('node:inspector')).Session();
+inspector?.connect();
+const post = (method: string): Promise<unknown> => new Promise((resolve) => { inspector?.post(method, (_e, r) => { resolve(r); }); });
 let cpuStart = process.cpuUsage();
 let relayedStart = 0;
 const rssStart = process.memoryUsage().rss;
@@ -136,13 +141,18 @@ process.on('message', (raw: Msg) => {
           send({ seq: raw.seq });
           break;
         case 'measure-start':
+          if (inspector !== null) { await post('Profiler.enable'); await post('Profiler.start'); }
           cpuStart = process.cpuUsage();
           relayedStart = relay.relayed();
           send({ seq: raw.seq });
           break;
         case 'measure-stop': {
           const cpu = process.cpuUsage(cpuStart);
-          send({ seq: raw.seq, cpuMs: (cpu.user + cpu.system) / 1000, relayed: relay.relayed() - relayedStart, rssKb: (process.memoryUsage().rss - rssStart) / 1024 });
+          if (inspector !== null && profileFile !== undefined) {
+            const r = (await post('Profiler.stop')) as { profile: unknown };
+            (await import('node:fs')).writeFileSync(profileFile, JSON.stringify(r.profile));
+          }
+          send({ seq: raw.seq, cpuMs: (cpu.user + cpu.system) / 1000, userMs: cpu.user / 1000, systemMs: cpu.system / 1000, relayed: relay.relayed() - relayedStart, rssKb: (process.memoryUsage().rss - rssStart) / 1024 });
           break;
         }
         case 'exit':

@@ -117,8 +117,11 @@ async function throughRelay(relay: string): Promise<Record<string, number>> {
     const usage = await server.call({ op: 'measure-stop' });
     const relayed = Number(usage['relayed']);
     const cpuMs = Number(usage['cpuMs']);
+    const callSeconds = Math.max(1, relayed / 100);
     return {
-      cpu_ms_per_call_second: cpuMs / Math.max(1, relayed / 100),
+      cpu_ms_per_call_second: cpuMs / callSeconds,
+      user_ms_per_call_second: Number(usage['userMs']) / callSeconds,
+      system_ms_per_call_second: Number(usage['systemMs']) / callSeconds,
       cpu_ms_per_nominal_call_second: cpuMs / (calls * seconds),
       relayed_packets: relayed,
       loss_pct: figures.lossPct,
@@ -152,6 +155,8 @@ for (let run = 1; run <= runs; run++) {
       seconds,
       cpu_ms_per_call_second: round(r['cpu_ms_per_call_second'] ?? Number.NaN),
       cpu_ms_per_nominal_call_second: round(r['cpu_ms_per_nominal_call_second'] ?? Number.NaN),
+      user_ms_per_call_second: round(r['user_ms_per_call_second'] ?? Number.NaN),
+      system_ms_per_call_second: round(r['system_ms_per_call_second'] ?? Number.NaN),
       added_loss_pct: round((r['loss_pct'] ?? 0) - baseline.lossPct),
       added_p99_ms: round((r['p99_ms'] ?? 0) - baseline.p99Ms),
       p99_ms: round(r['p99_ms'] ?? Number.NaN),
