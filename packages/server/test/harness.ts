@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { ManualClock } from '@denwa/testkit';
 import type { AccountSid } from '@denwa/protocol';
 import { buildApp } from '../src/app.ts';
+import type { CallEngine } from '../src/calls/index.ts';
 import { RandomIdGenerator } from '../src/core/index.ts';
 import { createMemoryStore, type Store } from '../src/store/index.ts';
 
@@ -25,7 +26,7 @@ export function basic(user: string, pass: string): string {
   return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 }
 
-export async function makeApp(): Promise<AppHarness> {
+export async function makeApp(options: { calls?: (deps: { store: Store; clock: ManualClock; ids: RandomIdGenerator }) => CallEngine } = {}): Promise<AppHarness> {
   const store = createMemoryStore();
   const clock = new ManualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
   const ids = new RandomIdGenerator();
@@ -39,10 +40,12 @@ export async function makeApp(): Promise<AppHarness> {
     dateCreated: clock.now(),
     dateUpdated: clock.now(),
   });
+  const calls = options.calls?.({ store, clock, ids });
   const app = await buildApp({
     store,
     ids,
     clock,
+    ...(calls === undefined ? {} : { calls }),
     publicUrl: PUBLIC_URL,
     defaultAccountSid: accountSid,
     log: pino({ level: 'silent' }),

@@ -7,6 +7,7 @@ import { accountRoutes } from './accounts.ts';
 import { applicationRoutes } from './applications.ts';
 import { callEventRoutes } from './call-events.ts';
 import { callRoutes } from './calls.ts';
+import { callWriteRoutes } from './calls-write.ts';
 import type { ApiDeps } from './context.ts';
 import { keyRoutes } from './keys.ts';
 import { notificationRoutes } from './notifications.ts';
@@ -22,6 +23,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   applicationRoutes(app, deps);
   callRoutes(app, deps);
   callEventRoutes(app, deps);
+  callWriteRoutes(app, deps);
   notificationRoutes(app, deps);
   twimlBinRoutes(app, deps);
 }

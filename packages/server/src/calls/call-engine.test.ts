@@ -19,7 +19,8 @@ class FakeEndpoint implements MediaEndpoint {
   codec: MediaCodec | null = { name: 'PCMU', clockRate: 8000, channels: 1, payloadType: 0 };
   localSdp: string;
   closed = false;
-  constructor(id: string, readonly onEvent: MediaEndpointOptions['onEvent']) { this.id = id; this.localSdp = `sdp ${id}`; }
+  readonly onEvent: MediaEndpointOptions['onEvent'];
+  constructor(id: string, onEvent: MediaEndpointOptions['onEvent']) { this.id = id; this.onEvent = onEvent; this.localSdp = `sdp ${id}`; }
   applyAnswer(sdp: string): MediaResult<undefined> {
     return sdp === 'bad' ? { ok: false, error: new VoiceError(31400, 'bad answer') } : { ok: true, value: undefined };
   }
@@ -52,7 +53,10 @@ class FakeMedia implements MediaPort {
 class FakeConnection implements ClientConnection {
   readonly frames: string[] = [];
   lastReconnect = '';
-  constructor(readonly id: string, readonly identity: string, readonly accountSid: AccountSid = ACCOUNT) {}
+  readonly id: string;
+  readonly identity: string;
+  readonly accountSid: AccountSid;
+  constructor(id: string, identity: string, accountSid: AccountSid = ACCOUNT) { this.id = id; this.identity = identity; this.accountSid = accountSid; }
   sendRinging(sid: CallSid): void { this.frames.push(`ringing ${sid}`); }
   sendAnswer(sid: CallSid, sdp: string | null, reconnect: string): void { this.lastReconnect = reconnect; this.frames.push(`answer ${sid} ${String(sdp)}`); }
   sendInvite(sid: CallSid, _sdp: string, p: IncomingCallParameters, reconnect: string): void { this.lastReconnect = reconnect; this.frames.push(`invite ${sid} ${p['From'] ?? ''} ${p['Params'] ?? ''}`); }
