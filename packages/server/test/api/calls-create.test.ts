@@ -78,7 +78,7 @@ describe('Calls.create to a browser client', () => {
     [{ To: 'client:bob', From: 'x', Url: 'https://a.test/', StatusCallback: 'https://a.test/cb', StatusCallbackEvent: 'exploded' }, 20001],
     [{ To: 'client:bob', From: 'x', ApplicationSid: 'AP123' }, 21218],
   ])('refuses %j with %i', async (body, code) => {
-    const res = await post('/Calls.json', body as Record<string, string>);
+    const res = await post('/Calls.json', body);
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code });
   });
