@@ -7,7 +7,8 @@
  * `remote {id, sdp}` (leg A takes the answer); `connected {ids}`; `pair {a, b}` (connect two legs
  * directly, the no-relay baseline); `run {seconds}` → figures.
  */
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, type RTCRtpTransceiver } from 'werift';
+import { RtpHeader, type RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
+import { gatheredSdp, weriftPeer } from './werift-peer.ts';
 
 type Msg = { op: string; id?: string; sdp?: string; ids?: string[]; seconds?: number; seq: number };
 
@@ -26,20 +27,7 @@ const latencies: number[] = [];
 let measuring = false;
 const send = (m: object): void => { process.send?.(m); };
 
-function peer(): RTCPeerConnection {
-  return new RTCPeerConnection({
-    codecs: { audio: [new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 })] },
-    headerExtensions: { audio: [] },
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceUseIpv6: false,
-  });
-}
 
-async function gathered(pc: RTCPeerConnection): Promise<string> {
-  for (let i = 0; i < 250 && pc.iceGatheringState !== 'complete'; i++) await new Promise((r) => setTimeout(r, 20));
-  return pc.localDescription?.sdp ?? '';
-}
 
 function track(id: string, pc: RTCPeerConnection, tr: RTCRtpTransceiver | undefined): Leg {
   const leg: Leg = { pc, tr, created: performance.now(), connectedAt: null, sent: 0, received: 0, seq: 0 };
@@ -60,21 +48,21 @@ function track(id: string, pc: RTCPeerConnection, tr: RTCRtpTransceiver | undefi
 }
 
 async function offer(id: string): Promise<string> {
-  const pc = peer();
+  const pc = weriftPeer();
   const tr = pc.addTransceiver('audio', { direction: 'sendrecv' });
   track(id, pc, tr);
   await pc.setLocalDescription(await pc.createOffer());
-  return gathered(pc);
+  return gatheredSdp(pc);
 }
 
 async function answer(id: string, sdp: string): Promise<string> {
-  const pc = peer();
+  const pc = weriftPeer();
   await pc.setRemoteDescription({ type: 'offer', sdp });
   const tr = pc.getTransceivers()[0];
   tr?.setDirection('sendrecv');
   track(id, pc, tr);
   await pc.setLocalDescription(await pc.createAnswer());
-  return gathered(pc);
+  return gatheredSdp(pc);
 }
 
 async function connected(ids: readonly string[]): Promise<void> {

@@ -4,7 +4,8 @@
  * IPC: `answer {id, sdp}` → `{id, sdp}`; `offer {id}` → `{id, sdp}`; `apply {id, sdp}`;
  * `bridge {a, b}`; `measure-start`; `measure-stop` → `{cpuMs, relayed, rssKb}`.
  */
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, type RTCRtpTransceiver } from 'werift';
+import { RtpHeader, type RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
+import { gatheredSdp, weriftPeer } from './werift-peer.ts';
 import type { MediaEndpoint } from '../packages/server/src/calls/index.ts';
 import { SystemClock, createLogger } from '../packages/server/src/core/index.ts';
 import { MediaRelay } from '../packages/server/src/media/index.ts';
@@ -53,20 +54,7 @@ async function denwaRelay(): Promise<Relay> {
   };
 }
 
-function weriftPeer(): RTCPeerConnection {
-  return new RTCPeerConnection({
-    codecs: { audio: [new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 })] },
-    headerExtensions: { audio: [] },
-    iceInterfaceAddresses: { udp4: '127.0.0.1' },
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    iceUseIpv6: false,
-  });
-}
 
-async function gathered(pc: RTCPeerConnection): Promise<string> {
-  for (let i = 0; i < 250 && pc.iceGatheringState !== 'complete'; i++) await new Promise((r) => setTimeout(r, 20));
-  return pc.localDescription?.sdp ?? '';
-}
 
 function weriftRelay(): Relay {
   const peers = new Map<string, { pc: RTCPeerConnection; tr: RTCRtpTransceiver | undefined }>();
@@ -79,14 +67,14 @@ function weriftRelay(): Relay {
       tr?.setDirection('sendrecv');
       await pc.setLocalDescription(await pc.createAnswer());
       peers.set(id, { pc, tr });
-      return gathered(pc);
+      return gatheredSdp(pc);
     },
     async offer(id) {
       const pc = weriftPeer();
       const tr = pc.addTransceiver('audio', { direction: 'sendrecv' });
       await pc.setLocalDescription(await pc.createOffer());
       peers.set(id, { pc, tr });
-      return gathered(pc);
+      return gatheredSdp(pc);
     },
     async apply(id, sdp) {
       await peers.get(id)?.pc.setRemoteDescription({ type: 'answer', sdp });

@@ -33,17 +33,7 @@ const mark = (page: Page): Promise<number> => page.evaluate<number>('window.h.lo
 const waitEvent = (page: Page, from: number, event: string, ms = 15_000): Promise<unknown> =>
   waitInPage(page, `window.h.since(${String(from)}, ${JSON.stringify(event)})`, ms);
 
-async function dumpOnFailure(fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    for (const [name, page] of [['alice', alice.page], ['bob', bob.page], ['bob tab 2', bobTab2]] as const) {
-      console.log(name, JSON.stringify(await page.evaluate('window.h.log').catch(() => null)));
-    }
-    console.log(s.denwa.stderr.join('').split('\n').filter((l) => !l.includes('insights')).slice(-60).join('\n'));
-    throw err;
-  }
-}
+const dumpOnFailure = (fn: () => Promise<void>): Promise<void> => s.explain({ alice: alice.page, bob: bob.page, 'bob tab 2': bobTab2 }, fn);
 
 async function actionParams(from: number, ms = 10_000): Promise<Record<string, string>> {
   const deadline = Date.now() + ms;

@@ -20,17 +20,7 @@ afterAll(async () => {
   await (s as Scenario | undefined)?.close();
 }, 30_000);
 
-async function dumpOnFailure(fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    for (const [name, party] of [['alice', alice], ['bob', bob]] as const) {
-      console.log(name, JSON.stringify(await party.page.evaluate('window.h.log').catch(() => null)));
-    }
-    console.log(s.denwa.stderr.join('').split('\n').slice(-80).join('\n'));
-    throw err;
-  }
-}
+const dumpOnFailure = (fn: () => Promise<void>): Promise<void> => s.explain({ alice: alice.page, bob: bob.page }, fn);
 
 describe('official Voice SDK 2.x through Denwa', () => {
   it('alice calls bob through <Dial><Client>: both hear each other, DTMF is logged, hangup ends both, records are complete', async () => {

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import twilio from 'twilio';
+import type { Page } from 'playwright-core';
 import { launchParty, type Party } from './browser.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, startDenwa, type DenwaProcess } from './denwa-process.ts';
 import { startPageServer, type PageServer, type SdkName } from './page-server.ts';
@@ -23,6 +24,8 @@ export interface Scenario {
   accessToken(identity: string, ttlSec?: number): string;
   capabilityToken(identity: string): string;
   party(hz: number): Promise<Party>;
+  /** Runs `fn`; when it throws, prints each page's SDK event log and the tail of Denwa's log first. */
+  explain(pages: Readonly<Record<string, Page>>, fn: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,6 +62,17 @@ export async function startScenario(sdk: SdkName): Promise<Scenario> {
       const party = await launchParty(wav, pages.url);
       parties.push(party);
       return party;
+    },
+    async explain(pages, fn) {
+      try {
+        await fn();
+      } catch (err) {
+        for (const [name, page] of Object.entries(pages)) {
+          console.log(name, JSON.stringify(await page.evaluate('window.h.log').catch(() => null)));
+        }
+        console.log(denwa.stderr.join('').split('\n').filter((l) => !l.includes('insights')).slice(-60).join('\n'));
+        throw err;
+      }
     },
     async close() {
       for (const p of parties.splice(0)) await p.close().catch(() => undefined);

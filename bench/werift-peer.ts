@@ -1,0 +1,18 @@
+/** A werift peer as both sides of bench/relay.ts use it: PCMU only, loopback only, no header extensions. */
+import { RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
+
+export function weriftPeer(): RTCPeerConnection {
+  return new RTCPeerConnection({
+    codecs: { audio: [new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 })] },
+    headerExtensions: { audio: [] },
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceUseIpv6: false,
+  });
+}
+
+/** The local SDP once ICE gathering completed (at most 5 s). */
+export async function gatheredSdp(pc: RTCPeerConnection): Promise<string> {
+  for (let i = 0; i < 250 && pc.iceGatheringState !== 'complete'; i++) await new Promise((r) => setTimeout(r, 20));
+  return pc.localDescription?.sdp ?? '';
+}
