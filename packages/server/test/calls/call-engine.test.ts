@@ -1,13 +1,13 @@
 import { VoiceError, type AccountSid, type ApplicationSid, type CallSid } from '@denwa/protocol';
 import { ManualClock } from '@denwa/testkit';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RandomIdGenerator, createLogger } from '../core/index.ts';
-import { createMemoryStore, type Store } from '../store/index.ts';
-import { CallEngine } from './call-engine.ts';
+import { RandomIdGenerator, createLogger } from '../../src/core/index.ts';
+import { createMemoryStore, type Store } from '../../src/store/index.ts';
+import { CallEngine } from '../../src/calls/index.ts';
 import type {
   CallMessage, ClientConnection, ClientDirectory, IncomingCallParameters, MediaBridge, MediaCodec, MediaEndpoint, MediaEndpointOptions,
   MediaOfferOptions, MediaPort, MediaResult, TwimlFetchResult, TwimlRequest, WebhookClient, WebhookRequest,
-} from './ports.ts';
+} from '../../src/calls/index.ts';
 
 const T0 = 1_795_000_000_000;
 const ids = new RandomIdGenerator();
