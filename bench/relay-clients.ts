@@ -1,20 +1,38 @@
 /**
  * The synthetic callers of bench/relay.ts, in their own process: two werift peers per call (leg A
- * offers, leg B answers the relay's offer), PCMU frames of 160 bytes at 50 packets/s each way sent
- * and read at the peers' DTLS-SRTP transports, every payload stamped with its send time and a
- * sequence number so loss and one-way latency are measured where sender and receiver share a clock.
+ * offers, leg B answers the relay's offer) for ICE and DTLS. Once connected, media bypasses werift's
+ * per-packet stack (its SRTP creates cipher objects per packet and would make the callers, not the
+ * relay, the bottleneck): the leg takes the DTLS-SRTP keys, protects and unprotects with Denwa's fast
+ * `SrtpSession`, and sends and reads raw datagrams on werift's ICE connection. PCMU frames of 160
+ * bytes at 50 packets/s each way, every payload stamped with its send time, so loss and one-way
+ * latency are measured where sender and receiver share a clock.
  * IPC: `offer {id}` → `{sdp}`; `answer {id, sdp}` (leg B answers an offer) → `{sdp}`;
  * `remote {id, sdp}` (leg A takes the answer); `connected {ids}`; `pair {a, b}` (connect two legs
  * directly, the no-relay baseline); `run {seconds}` → figures.
  */
-import { RtpHeader, type RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
+import type { RTCPeerConnection, RTCRtpTransceiver } from 'werift';
+import { SrtpSession } from '../packages/server/src/media/srtp/index.ts';
 import { gatheredSdp, weriftPeer } from './werift-peer.ts';
 
 type Msg = { op: string; id?: string; sdp?: string; ids?: string[]; seconds?: number; seq: number };
 
+/** What the bench reaches inside werift's DTLS transport (not part of werift's public API). */
+interface WeriftDtlsInternals {
+  dtls?: { srtp: { srtpProfile?: number }; extractSessionKeys(k: number, s: number): { localKey: Buffer; localSalt: Buffer; remoteKey: Buffer; remoteSalt: Buffer } };
+  config: { debug?: Record<string, unknown> };
+  iceTransport: { connection: { send(data: Buffer): Promise<void>; onData: { subscribe(fn: (b: Buffer) => void): void } } };
+}
+
+interface FastPath {
+  readonly protect: SrtpSession;
+  readonly unprotect: SrtpSession;
+  readonly send: (data: Buffer) => Promise<void>;
+}
+
 interface Leg {
   readonly pc: RTCPeerConnection;
   tr: RTCRtpTransceiver | undefined;
+  fast: FastPath | null;
   readonly created: number;
   connectedAt: number | null;
   sent: number;
@@ -30,17 +48,29 @@ const send = (m: object): void => { process.send?.(m); };
 
 
 function track(id: string, pc: RTCPeerConnection, tr: RTCRtpTransceiver | undefined): Leg {
-  const leg: Leg = { pc, tr, created: performance.now(), connectedAt: null, sent: 0, received: 0, seq: 0 };
+  const leg: Leg = { pc, tr, fast: null, created: performance.now(), connectedAt: null, sent: 0, received: 0, seq: 0 };
   legs.set(id, leg);
   pc.connectionStateChange.subscribe((state) => {
     if (state === 'connected' && leg.connectedAt === null) {
       leg.connectedAt = performance.now();
       leg.tr ??= pc.getTransceivers()[0];
-      leg.tr?.dtlsTransport.onRtp.subscribe((rtp) => {
-        if (!measuring || rtp.payload.length < 8) return;
+      const t = leg.tr?.dtlsTransport as unknown as WeriftDtlsInternals | undefined;
+      const profile = t?.dtls?.srtp.srtpProfile;
+      if (t?.dtls === undefined || (profile !== 1 && profile !== 7)) throw new Error(`unexpected SRTP profile ${String(profile)}`);
+      const suite = profile === 1 ? 'AES_CM_128_HMAC_SHA1_80' : 'AEAD_AES_128_GCM';
+      const keys = t.dtls.extractSessionKeys(16, profile === 1 ? 14 : 12);
+      // werift drops every inbound media datagram before decrypting it; this leg reads them itself.
+      t.config.debug = { ...t.config.debug, inboundPacketLoss: 1e-9 };
+      const unprotect = new SrtpSession(suite, { key: keys.remoteKey, salt: keys.remoteSalt });
+      const connection = t.iceTransport.connection;
+      leg.fast = { protect: new SrtpSession(suite, { key: keys.localKey, salt: keys.localSalt }), unprotect, send: (d) => connection.send(d) };
+      connection.onData.subscribe((buf) => {
+        const b1 = buf[1] ?? 0;
+        if (!measuring || (buf[0] ?? 0) < 128 || (buf[0] ?? 0) > 191 || (b1 >= 192 && b1 <= 223)) return;
+        const len = unprotect.unprotectRtp(buf, buf.length);
+        if (typeof len !== 'number' || len < 20) return;
         leg.received++;
-        const sentAt = rtp.payload.readDoubleBE(0);
-        latencies.push(performance.now() - sentAt);
+        latencies.push(performance.now() - buf.readDoubleBE(12));
       });
     }
   });
@@ -82,19 +112,26 @@ function percentile(sorted: readonly number[], p: number): number {
 async function run(seconds: number): Promise<object> {
   const all = [...legs.values()];
   measuring = true;
-  const payload = Buffer.alloc(160, 0x55);
   const end = performance.now() + seconds * 1000;
   let tick = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       tick++;
       for (const leg of all) {
-        const t = leg.tr?.dtlsTransport;
-        if (t === undefined) continue;
-        payload.writeDoubleBE(performance.now(), 0);
+        const fast = leg.fast;
+        if (fast === null) continue;
+        const packet = Buffer.alloc(12 + 160 + 16, 0x55);
+        packet[0] = 0x80;
+        packet[1] = 0;
         leg.seq = (leg.seq + 1) & 0xffff;
+        packet.writeUInt16BE(leg.seq, 2);
+        packet.writeUInt32BE((tick * 160) >>> 0, 4);
+        packet.writeUInt32BE(0x5000, 8);
+        packet.writeDoubleBE(performance.now(), 12);
+        const len = fast.protect.protectRtp(packet, 172);
+        if (typeof len !== 'number') continue;
         leg.sent++;
-        void t.sendRtp(Buffer.from(payload), new RtpHeader({ payloadType: 0, sequenceNumber: leg.seq, timestamp: tick * 160, ssrc: 0x5000 }));
+        void fast.send(packet.subarray(0, len));
       }
       if (performance.now() >= end) {
         clearInterval(timer);

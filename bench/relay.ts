@@ -42,7 +42,8 @@ interface Worker {
 }
 
 function start(script: string, args: string[]): Promise<Worker> {
-  const child: ChildProcess = fork(fileURLToPath(new URL(script, import.meta.url)), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const execArgv = script.includes('server') ? (process.env['RELAY_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '') : [];
+  const child: ChildProcess = fork(fileURLToPath(new URL(script, import.meta.url)), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   let seq = 0;
   const pending = new Map<number, (m: Record<string, unknown>) => void>();
   return new Promise((resolve, reject) => {
