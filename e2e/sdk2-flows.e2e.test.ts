@@ -72,7 +72,7 @@ describe('official Voice SDK 2.x flows through Denwa', () => {
     });
   }, 60_000);
 
-  it('two tabs ring; the one that answers talks, the other gets cancel; a token refresh and a dropped socket keep the audio', async () => {
+  it('two tabs ring; the one that answers talks, the other gets cancel; a token refresh and a dropped socket keep the audio; call messages cross', async () => {
     await dumpOnFailure(async () => {
       const [a, b1, b2] = [await mark(alice.page), await mark(bob.page), await mark(bobTab2)];
       await alice.page.evaluate("window.h.connect2({ To: 'bob' })");
@@ -96,6 +96,14 @@ describe('official Voice SDK 2.x flows through Denwa', () => {
       await waitEvent(alice.page, before, 'call.reconnected', 20_000);
       await new Promise((r) => setTimeout(r, 2000));
       expect(await bobTab2.evaluate<number>(`window.h.longestGap(${String(ALICE_HZ)}, 10, 2000)`)).toBeLessThanOrEqual(200);
+
+      // A user-defined call message reaches the other browser of the call (messageSent / messageReceived).
+      const [beforeSent, beforeReceived] = [await mark(alice.page), await mark(bobTab2)];
+      await alice.page.evaluate("window.h.message({ ticket: 42 })");
+      await waitEvent(alice.page, beforeSent, 'call.messageSent');
+      await waitEvent(bobTab2, beforeReceived, 'call.messageReceived');
+      const received = await bobTab2.evaluate<{ detail: string } | undefined>(`window.h.log.slice(${String(beforeReceived)}).find((e) => e.event === 'call.messageReceived')`);
+      expect(received?.detail).toBe('{"ticket":42}');
 
       const end = await mark(alice.page);
       await bobTab2.evaluate('window.h.hangup()');

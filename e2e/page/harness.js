@@ -26,7 +26,9 @@
       h.call = call;
       for (const name of ['accept', 'ringing', 'cancel', 'disconnect', 'error', 'reject', 'reconnecting', 'reconnected', 'warning', 'warning-cleared', 'messageReceived', 'messageSent']) {
         call.on(name, (arg) => {
-          h.note('call.' + name, arg && arg.code !== undefined ? arg.code + ' ' + arg.message : (typeof arg === 'string' ? arg : undefined));
+          h.note('call.' + name, arg && arg.code !== undefined ? arg.code + ' ' + arg.message
+            : arg && arg.content !== undefined ? JSON.stringify(arg.content)
+            : (typeof arg === 'string' ? arg : undefined));
           if (name === 'accept') { h.acceptedAt = performance.now(); h.startProbe(); }
         });
       }
@@ -52,6 +54,7 @@
     reject() { h.call.reject(); return true; },
     hangup() { h.call.disconnect(); return true; },
     digits(d) { h.call.sendDigits(d); return true; },
+    message(content) { h.call.sendMessage({ content, contentType: 'application/json', messageType: 'user-defined-message' }); return true; },
     status() { return h.call ? h.call.status() : null; },
     callSid() { return h.call ? h.call.parameters.CallSid : null; },
     updateToken(t) { h.device.updateToken(t); return true; },
