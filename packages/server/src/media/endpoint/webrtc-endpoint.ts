@@ -19,6 +19,16 @@ import { RtcpReporter, type LegStats } from './rtcp-reporter.ts';
 const AUDIO_CODECS: readonly AudioCodecName[] = ['PCMU', 'opus', 'PCMA'];
 /** Room kept for the SRTP tag (GCM: 16) and the SRTCP index (4). */
 const TRAILER_ROOM = 20;
+/** After this long without relayed media, a connected leg gets silence frames (browsers warn after 3 s of nothing). */
+export const FILL_AFTER_MS = 200;
+/** The SSRC filler frames carry before rewriting (the rewriter turns it into the leg's own SSRC). */
+const FILLER_SSRC = 0x64656e77;
+/** One 20 ms frame of silence per codec: G.711 silence bytes, and Opus's 3-byte silence frame. */
+const SILENCE: Readonly<Record<string, { readonly payload: Buffer; readonly ticks: number }>> = {
+  PCMU: { payload: Buffer.alloc(160, 0xff), ticks: 160 },
+  PCMA: { payload: Buffer.alloc(160, 0xd5), ticks: 160 },
+  opus: { payload: Buffer.from([0xf8, 0xff, 0xfe]), ticks: 960 },
+};
 
 let endpointSequence = 0;
 
@@ -57,6 +67,9 @@ export class WebRtcEndpoint implements MediaEndpoint {
   #dtmfPts = new Uint8Array(128);
   #peer: WebRtcEndpoint | null = null;
   #rewriter: RtpRewriter | null = null;
+  #lastRelayedAt = Number.NEGATIVE_INFINITY;
+  #fillerSeq = 0;
+  #fillerTs = 0;
   readonly #bound: Remote[] = [];
 
   constructor(ctx: EndpointContext, label: string, onEvent: MediaEventListener) {
@@ -161,6 +174,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
 
   #negotiate(n: NegotiatedMedia): void {
     this.#negotiated = n;
+    this.#rewriter = new RtpRewriter({ ssrc: this.#ssrc, payloadTypes: new Map([[n.primary.pt, n.primary.pt]]), clockRate: n.primary.clockRate });
     this.#agent = new IceLiteAgent({ localUfrag: n.localIce.ufrag, localPwd: n.localIce.pwd, remoteUfrag: n.remoteIce.ufrag, remotePwd: n.remoteIce.pwd });
     this.#rtcp = new RtcpReporter(this.#ssrc, this.#cname, n.primary.clockRate);
     for (const te of n.telephoneEvents) this.#dtmfPts[te.pt & 0x7f] = 1;
@@ -311,6 +325,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
     const remote = this.#remote;
     if (rewriter === null || protect === null || remote === null || this.#closed) return false;
     if (!rewriter.rewrite(buf, len, now)) return false;
+    this.#lastRelayedAt = now;
     // In place: the packet arrived with its own SRTP tag, so the room is there when both legs use
     // the same suite. A leg on a suite with a longer tag gets a copy (the only allocation here).
     let out = buf;
@@ -335,7 +350,8 @@ export class WebRtcEndpoint implements MediaEndpoint {
     if (source === null || mine === null || theirs === null) {
       return;
     }
-    const map = new Map<number, number>();
+    // The own primary payload type maps to itself for the silence frames (see `fill`).
+    const map = new Map<number, number>([[mine.primary.pt, mine.primary.pt]]);
     if (theirs.primary.name === mine.primary.name && theirs.primary.clockRate === mine.primary.clockRate) {
       map.set(theirs.primary.pt, mine.primary.pt);
     }
@@ -343,11 +359,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
       const match = mine.telephoneEvents.find((m) => m.clockRate === te.clockRate);
       if (match !== undefined) map.set(te.pt, match.pt);
     }
-    if (this.#rewriter === null) {
-      this.#rewriter = new RtpRewriter({ ssrc: this.#ssrc, payloadTypes: map, clockRate: mine.primary.clockRate });
-    } else {
-      this.#rewriter.setPayloadTypes(map);
-    }
+    this.#rewriter?.setPayloadTypes(map);
   }
 
   /** The bridged peer whose media this endpoint forwards to (null: none). */
@@ -357,6 +369,38 @@ export class WebRtcEndpoint implements MediaEndpoint {
 
   get peer(): WebRtcEndpoint | null {
     return this.#peer;
+  }
+
+  /**
+   * Sends one 20 ms silence frame when this connected leg has had no relayed media for
+   * {@link FILL_AFTER_MS} (ringing, a silent peer, before the bridge): browsers expect continuous RTP.
+   * The frame goes through the leg's rewriter, so sequence numbers and timestamps stay continuous
+   * when relayed media starts. Called by the relay every 20 ms.
+   */
+  fill(now: number): void {
+    if (!this.#connected || this.#closed || now - this.#lastRelayedAt < FILL_AFTER_MS) return;
+    const rewriter = this.#rewriter;
+    const protect = this.#protect;
+    const remote = this.#remote;
+    const primary = this.#negotiated?.primary;
+    const silence = primary === undefined ? undefined : SILENCE[primary.name];
+    if (rewriter === null || protect === null || remote === null || primary === undefined || silence === undefined) return;
+    const len = 12 + silence.payload.length;
+    const packet = Buffer.allocUnsafe(len + TRAILER_ROOM);
+    packet[0] = 0x80;
+    packet[1] = primary.pt;
+    this.#fillerSeq = (this.#fillerSeq + 1) & 0xffff;
+    this.#fillerTs = (this.#fillerTs + silence.ticks) >>> 0;
+    packet.writeUInt16BE(this.#fillerSeq, 2);
+    packet.writeUInt32BE(this.#fillerTs, 4);
+    packet.writeUInt32BE(FILLER_SSRC, 8);
+    silence.payload.copy(packet, 12);
+    if (!rewriter.rewrite(packet, len, now)) return;
+    const protectedLen = protect.protectRtp(packet, len);
+    if (typeof protectedLen !== 'number') return;
+    this.#rtcp?.onSent(silence.payload.length, packet.readUInt32BE(4), now);
+    this.counters.packetsOut++;
+    this.#ctx.socket.send(packet, 0, protectedLen, remote.port, remote.address);
   }
 
   /** Periodic work: RTCP, consent freshness and the connect timeout. Called by the relay. */

@@ -49,7 +49,7 @@ interface Leg {
   transceiver: RTCRtpTransceiver;
   endpoint: MediaEndpoint;
   events: MediaEndpointEvent[];
-  received: { pt: number; ssrc: number; payload: Buffer }[];
+  received: { pt: number; ssrc: number; seq: number; payload: Buffer }[];
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -92,7 +92,7 @@ async function setup(options: { consentTimeoutMs?: number } = {}): Promise<{ rel
   // werift's RTP senders and track routing are bypassed: the test sends and reads at its DTLS-SRTP transport.
   for (const [tr, received] of [[trA, receivedA], [trB, receivedB]] as const) {
     tr.dtlsTransport.onRtp.subscribe((rtp) => {
-      received.push({ pt: rtp.header.payloadType, ssrc: rtp.header.ssrc, payload: Buffer.from(rtp.payload) });
+      received.push({ pt: rtp.header.payloadType, ssrc: rtp.header.ssrc, seq: rtp.header.sequenceNumber, payload: Buffer.from(rtp.payload) });
     });
   }
   const a: Leg = { pc: pcA, transceiver: trA, endpoint: answered.value.endpoint, events: eventsA, received: receivedA };
@@ -169,5 +169,20 @@ describe('MediaRelay with werift peers', () => {
     await until(() => b.received.filter((p) => p.payload[0] === 0xa1).length >= 15 && a.received.filter((p) => p.payload[0] === 0xb2).length >= 15, 5000);
     expect(relay.totals.dropped).toBeGreaterThan(0);
     expect(a.events.some((e) => e.type === 'failed') || b.events.some((e) => e.type === 'failed')).toBe(false);
+  }, 20_000);
+
+  it('sends 20 ms silence frames to a connected leg without relayed media, then continues the same stream with relayed media', async () => {
+    const { a, b } = await setup();
+    await until(() => b.received.filter((p) => p.payload[0] === 0xff).length >= 15, 5000);
+    const silence = b.received.filter((p) => p.payload[0] === 0xff);
+    const ssrcB = (b.endpoint as unknown as { localSsrc: number }).localSsrc;
+    expect(silence.every((p) => p.ssrc === ssrcB && p.pt === 0 && p.payload.length === 160)).toBe(true);
+    send(a, 20, 0xa1);
+    await until(() => b.received.filter((p) => p.payload[0] === 0xa1).length >= 15, 5000);
+    const firstReal = b.received.findIndex((p) => p.payload[0] === 0xa1);
+    const before = b.received[firstReal - 1];
+    const real = b.received[firstReal];
+    expect(real?.ssrc).toBe(ssrcB);
+    expect(real === undefined || before === undefined ? -1 : (real.seq - before.seq) & 0xffff).toBe(1);
   }, 20_000);
 });

@@ -29,6 +29,8 @@ export interface MediaRelayOptions {
   readonly tickMs?: number;
   /** Reuse a certificate (tests); one is generated otherwise. */
   readonly certificate?: DtlsCertificate;
+  /** Send 20 ms silence frames to connected legs without relayed media (default true). */
+  readonly fillSilence?: boolean;
 }
 
 /** Where the relay listens, for logs and the firewall. */
@@ -46,6 +48,7 @@ export class MediaRelay implements MediaPort {
   readonly #ctx: EndpointContext;
   readonly #options: MediaRelayOptions;
   #timer: TimerHandle | null = null;
+  #fillTimer: TimerHandle | null = null;
   #closed = false;
 
   private constructor(options: MediaRelayOptions, socket: DatagramSocket, certificate: DtlsCertificate) {
@@ -86,6 +89,7 @@ export class MediaRelay implements MediaPort {
       connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
     };
     this.#schedule();
+    this.#scheduleFill();
   }
 
   /** Binds the socket and starts the relay. Rejects when the port cannot be bound. */
@@ -197,6 +201,22 @@ export class MediaRelay implements MediaPort {
     }, this.#options.tickMs ?? 250);
   }
 
+  /** Every 20 ms: silence frames for connected legs that have no relayed media (see `WebRtcEndpoint.fill`). */
+  #scheduleFill(): void {
+    if (this.#closed || this.#options.fillSilence === false) return;
+    this.#fillTimer = this.#ctx.clock.setTimeout(() => {
+      const now = this.#ctx.clock.now();
+      for (const endpoint of this.#endpoints) {
+        try {
+          endpoint.fill(now);
+        } catch (err) {
+          this.#ctx.log.error({ err, endpoint: endpoint.id }, 'media endpoint fill threw');
+        }
+      }
+      this.#scheduleFill();
+    }, 20);
+  }
+
   #tick(): void {
     const now = this.#ctx.clock.now();
     for (const endpoint of this.#endpoints) {
@@ -213,6 +233,7 @@ export class MediaRelay implements MediaPort {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer !== null) this.#ctx.clock.clearTimeout(this.#timer);
+    if (this.#fillTimer !== null) this.#ctx.clock.clearTimeout(this.#fillTimer);
     for (const endpoint of [...this.#endpoints]) endpoint.close();
     await this.#ctx.socket.close();
   }
