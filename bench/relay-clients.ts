@@ -68,9 +68,12 @@ function track(id: string, pc: RTCPeerConnection, tr: RTCRtpTransceiver | undefi
         const b1 = buf[1] ?? 0;
         if (!measuring || (buf[0] ?? 0) < 128 || (buf[0] ?? 0) > 191 || (b1 >= 192 && b1 <= 223)) return;
         const len = unprotect.unprotectRtp(buf, buf.length);
-        if (typeof len !== 'number' || len < 20) return;
+        // Only the callers' own stamped frames count (the relay also sends silence frames).
+        if (typeof len !== 'number' || len < 21 || buf[20] !== 0x55) return;
+        const sentAt = buf.readDoubleBE(12);
+        if (!Number.isFinite(sentAt)) return;
         leg.received++;
-        latencies.push(performance.now() - buf.readDoubleBE(12));
+        latencies.push(performance.now() - sentAt);
       });
     }
   });
