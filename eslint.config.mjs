@@ -59,7 +59,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['packages/server/bin/*.js'],
+    files: ['packages/server/bin/*.js', 'packages/server/native/*.mjs'],
     languageOptions: { globals: { process: 'readonly' } },
   },
   {

@@ -1,6 +1,6 @@
 /**
- * The relay under test, in its own process (forked by bench/relay.ts): Denwa's `MediaRelay`, or
- * werift as-is (two `RTCPeerConnection`s per call, RTP forwarded between their DTLS transports).
+ * The relay under test, in its own process (forked by bench/relay.ts): Denwa's `MediaRelay` with its
+ * batched UDP addon (`denwa`) or on node:dgram (`denwa-dgram`), or werift as-is (two `RTCPeerConnection`s per call, RTP forwarded between their DTLS transports).
  * IPC: `answer {id, sdp}` → `{id, sdp}`; `offer {id}` → `{id, sdp}`; `apply {id, sdp}`;
  * `bridge {a, b}`; `measure-start`; `measure-stop` → `{cpuMs, relayed, rssKb}`.
  */
@@ -12,7 +12,7 @@ import { MediaRelay } from '../packages/server/src/media/index.ts';
 
 type Msg = { op: string; id?: string; sdp?: string; a?: string; b?: string; seq: number };
 
-const kind = process.argv[2] === 'werift' ? 'werift' : 'denwa';
+const kind = process.argv[2] ?? 'denwa';
 const send = (m: object): void => { process.send?.(m); };
 
 interface Relay {
@@ -24,8 +24,8 @@ interface Relay {
   close(): Promise<void>;
 }
 
-async function denwaRelay(): Promise<Relay> {
-  const relay = await MediaRelay.start({ bindAddress: '127.0.0.1', port: 0, advertisedAddress: '127.0.0.1', clock: new SystemClock(), log: createLogger({ level: 'silent' }) });
+async function denwaRelay(io: 'native' | 'dgram'): Promise<Relay> {
+  const relay = await MediaRelay.start({ bindAddress: '127.0.0.1', port: 0, advertisedAddress: '127.0.0.1', clock: new SystemClock(), log: createLogger({ level: 'silent' }), io });
   const endpoints = new Map<string, MediaEndpoint>();
   return {
     answer(id, sdp) {
@@ -100,7 +100,7 @@ function weriftRelay(): Relay {
   };
 }
 
-const relay = kind === 'werift' ? weriftRelay() : await denwaRelay();
+const relay = kind === 'werift' ? weriftRelay() : await denwaRelay(kind === 'denwa-dgram' ? 'dgram' : 'native');
 // RELAY_PROFILE=<file>: a CPU profile of the steady window only (not of setup), for finding hot spots.
 const profileFile = process.env['RELAY_PROFILE'];
 const inspector = profileFile === undefined ? null : new (await import('node:inspector')).Session();

@@ -3,7 +3,11 @@
  * same run as werift as-is and as the callers connected directly (no relay), which is the baseline
  * for added loss and latency.
  *
- *   npm run bench:relay -- --scenario webrtc-webrtc --calls 50 --seconds 20 [--relay denwa|werift|both] [--runs 3]
+ *   npm run bench:relay -- --scenario webrtc-webrtc --calls 50 --seconds 20 [--relay denwa|denwa-dgram|werift|both|all|a,b] [--runs 3]
+ *
+ * Relays: `denwa` (Denwa's MediaRelay with its batched UDP addon), `denwa-dgram` (the same relay on
+ * node:dgram, the fallback where the addon is not built), `werift` (werift as-is). `both` = denwa and
+ * werift; `all` = the three.
  *
  * The relay runs in its own process (bench/relay-server.ts), the callers in another
  * (bench/relay-clients.ts: werift peers sending 160-byte PCMU frames at 50 packets/s each way).
@@ -32,7 +36,13 @@ if (values.scenario !== 'webrtc-webrtc') {
 const calls = Math.max(1, Math.min(500, Number(values.calls)));
 const seconds = Math.max(1, Math.min(600, Number(values.seconds)));
 const runs = Math.max(1, Math.min(10, Number(values.runs)));
-const relays = values.relay === 'both' ? ['denwa', 'werift'] : [values.relay];
+const KNOWN = ['denwa', 'denwa-dgram', 'werift'];
+const relays = values.relay === 'both' ? ['denwa', 'werift'] : values.relay === 'all' ? KNOWN : values.relay.split(',');
+const unknown = relays.filter((r) => !KNOWN.includes(r));
+if (unknown.length > 0) {
+  console.error(`unknown relay ${unknown.join(', ')}; one of ${KNOWN.join(', ')}, both or all`);
+  process.exit(2);
+}
 const HARD_LIMIT_MS = (60 + calls * 2 + seconds * 3) * 1000 * runs * (relays.length + 1);
 setTimeout(() => { console.error('benchmark exceeded its time limit'); process.exit(3); }, HARD_LIMIT_MS).unref();
 

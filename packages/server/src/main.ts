@@ -10,7 +10,7 @@ import { VoiceError, type AccountSid } from '@denwa/protocol';
 import { buildApp } from './app.ts';
 import { CallEngine } from './calls/index.ts';
 import { insightsHome } from './console/index.ts';
-import { MediaRelay } from './media/index.ts';
+import { MediaRelay, nativeUdpFallbackReason } from './media/index.ts';
 import { PresenceRegistry, SignalingServer, mintAccessToken, verifyToken } from './signaling/index.ts';
 import { HttpWebhookClient } from './webhooks/index.ts';
 import { prepareDataDir, resolvePublicUrl, trustInstructions, type DataDir, type DenwaConfig, type TokenOptions } from './config/index.ts';
@@ -116,7 +116,9 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
 
   try {
     const advertisedAddress = config.publicIp ?? (config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host);
-    relay = await MediaRelay.start({ bindAddress: config.host, port: config.mediaPort, advertisedAddress, clock, log: log.child({ mod: 'media' }) });
+    relay = await MediaRelay.start({ bindAddress: config.host, port: config.mediaPort, io: config.mediaIo, advertisedAddress, clock, log: log.child({ mod: 'media' }) });
+    const fallback = nativeUdpFallbackReason();
+    if (relay.io === 'dgram' && config.mediaIo === 'auto' && fallback !== null) log.warn({ reason: fallback }, 'media relay uses node:dgram (more CPU per call)');
     const presence = new PresenceRegistry(() => clock.now());
     const webhooks = new HttpWebhookClient({
       authTokenFor: async (sid) => (await store.accounts.get(sid))?.authToken ?? null,
@@ -191,7 +193,7 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
       if (dataDir.created) for (const line of trustInstructions(dataDir.tls.caCertPath).split('\n')) out(`    ${line}`);
       else out('             browsers must trust it for wss:// (see docs/DEPLOY.md)');
     }
-    out(`  media      udp ${advertisedAddress}:${String(mediaPort)} (WebRTC relay) · signaling wss://${urlHost}:${String(httpsPort)}/signal`);
+    out(`  media      udp ${advertisedAddress}:${String(mediaPort)} (WebRTC relay, ${relay.io === 'native' ? 'batched UDP' : 'node:dgram'}) · signaling wss://${urlHost}:${String(httpsPort)}/signal`);
     out(`Denwa ready: console ${publicUrl}/ · API ${publicUrl}/2010-04-01/Accounts/${accountSid} · HTTPS ${httpsUrl}`);
     return { httpUrl, httpsUrl, mediaPort, publicUrl, accountSid, dataDir, log, close };
   } catch (err) {

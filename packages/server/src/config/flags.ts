@@ -82,6 +82,12 @@ export const OPTIONS = {
     help: 'UDP port of the WebRTC media relay: every browser call leg shares it (demultiplexed by ICE). '
       + '0 picks a free port.',
   },
+  mediaIo: {
+    flag: 'media-io', env: 'DENWA_MEDIA_IO', type: 'media-io', metavar: 'MODE', default: 'auto',
+    required: false, secret: false, commands: BOTH,
+    help: 'How the media relay does UDP: native (batched recvmmsg/sendmmsg, Linux, built by npm ci), '
+      + 'dgram (node:dgram, portable, more CPU per call) or auto (native where it is built).',
+  },
   rtpPortRange: {
     flag: 'rtp-port-range', env: 'DENWA_RTP_PORT_RANGE', type: 'port-range', metavar: 'MIN-MAX',
     default: '10000-20000', required: false, secret: false, commands: BOTH,

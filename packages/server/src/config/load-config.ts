@@ -8,7 +8,7 @@ import { isSid, type AccountSid } from '@denwa/protocol';
 import { z } from 'zod';
 import { ConfigError } from './config-error.ts';
 import { OPTIONS, optionByFlag, optionLabel, type Command, type OptionName, type OptionSpec } from './flags.ts';
-import { LOG_LEVELS, MAX_PORT, MIN_RTP_PORT, parseValue, type LogLevel, type PortRange, type ValueOf, type ValueType } from './values.ts';
+import { LOG_LEVELS, MAX_PORT, MEDIA_IO_MODES, MIN_RTP_PORT, parseValue, type LogLevel, type MediaIo, type PortRange, type ValueOf, type ValueType } from './values.ts';
 
 /** The PEM files of a real certificate, given with `--tls-cert`/`--tls-key`. @public */
 export interface TlsFiles {
@@ -41,6 +41,8 @@ export interface DenwaConfig {
   readonly publicUrl: string | null;
   /** UDP port of the WebRTC media relay (0: any free port). */
   readonly mediaPort: number;
+  /** The media relay's UDP implementation. */
+  readonly mediaIo: MediaIo;
   readonly rtpPortRange: PortRange;
   readonly sipPort: number;
   /** A real certificate to serve instead of the local CA's; null to use the local CA. */
@@ -222,6 +224,7 @@ const configSchema = z
     publicIp: z.string().min(1).nullable(),
     publicUrl: z.url({ protocol: /^https?$/ }).nullable(),
     mediaPort: port,
+    mediaIo: z.enum(MEDIA_IO_MODES),
     rtpPortRange: z
       .object({ min: z.int().min(MIN_RTP_PORT).max(MAX_PORT), max: z.int().min(MIN_RTP_PORT).max(MAX_PORT) })
       .readonly()
@@ -273,6 +276,7 @@ export function loadConfig(flags: Flags, env: Env, cwd: string = process.cwd()):
     publicIp: read.optional('publicIp'),
     publicUrl: read.optional('publicUrl'),
     mediaPort: read.required('mediaPort'),
+    mediaIo: read.required('mediaIo'),
     rtpPortRange: read.required('rtpPortRange'),
     sipPort: read.required('sipPort'),
     tls: certFile !== null && keyFile !== null ? { certFile: resolve(cwd, certFile), keyFile: resolve(cwd, keyFile) } : null,

@@ -9,6 +9,12 @@ import { z } from 'zod';
 /** pino's levels, plus `silent`. @public */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** How the media relay reads and writes UDP (`auto`: the batched addon where it is built). @public */
+export const MEDIA_IO_MODES = ['auto', 'native', 'dgram'] as const;
+
+/** One of {@link MEDIA_IO_MODES}. @public */
+export type MediaIo = (typeof MEDIA_IO_MODES)[number];
+
 /** One of {@link LOG_LEVELS}. @public */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -114,6 +120,7 @@ export interface ValueTypes {
   'http-url': string;
   'port-range': PortRange;
   'log-level': LogLevel;
+  'media-io': MediaIo;
   'account-sid': AccountSid;
   'auth-token': string;
   identity: string;
@@ -136,6 +143,7 @@ export const VALUE_SCHEMAS: { readonly [K in ValueType]: z.ZodType<ValueTypes[K]
   'http-url': httpUrlSchema,
   'port-range': portRangeSchema,
   'log-level': z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`),
+  'media-io': z.enum(MEDIA_IO_MODES, `must be one of ${MEDIA_IO_MODES.join(', ')}`),
   'account-sid': z.custom<AccountSid>((v) => isSid('account', v), 'must be AC followed by 32 lowercase hex digits'),
   'auth-token': z.string().regex(AUTH_TOKEN, 'must be 16–256 letters or digits'),
   identity: z.string().refine(isClientIdentity, `must be 1–${MAX_IDENTITY_LENGTH} letters, digits or underscores`),

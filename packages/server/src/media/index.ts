@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export { MediaRelay, type MediaRelayAddress, type MediaRelayOptions } from './relay/index.ts';
+export { nativeUdpFallbackReason } from './net/index.ts';
 export type { LegStats, MediaCounters } from './endpoint/index.ts';

@@ -1,5 +1,6 @@
 /**
- * {@link DatagramSocket} over `node:dgram`: the only file of the media plane that touches sockets.
+ * {@link DatagramSocket} over `node:dgram`: one system call and one JavaScript call per datagram. The
+ * portable path; `native-udp.ts` is the fast one.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -8,6 +9,7 @@ import type { BindOptions, DatagramSocket } from './datagram-socket.ts';
 const DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024;
 
 class NodeUdpSocket implements DatagramSocket {
+  readonly io = 'dgram';
   readonly #socket: Socket;
   #sendErrors = 0;
   #closed = false;
@@ -45,8 +47,8 @@ class NodeUdpSocket implements DatagramSocket {
   }
 }
 
-/** Binds a UDP socket; rejects when the address or port cannot be bound. */
-export function bindUdp(options: BindOptions): Promise<DatagramSocket> {
+/** Binds a `node:dgram` socket; rejects when the address or port cannot be bound. */
+export function bindDgramUdp(options: BindOptions): Promise<DatagramSocket> {
   const socket = createSocket({ type: isIPv6(options.address) ? 'udp6' : 'udp4', reuseAddr: false });
   const onMessage = options.onMessage;
   socket.on('message', (msg, rinfo) => {

@@ -3,7 +3,7 @@
  * peer offers (Denwa answers), the other answers Denwa's offer; the relay bridges them.
  */
 import { createSocket } from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, type RTCRtpTransceiver } from 'werift';
 import type { MediaEndpoint, MediaEndpointEvent } from '../../calls/ports.ts';
 import { SystemClock, createLogger } from '../../core/index.ts';
@@ -57,8 +57,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** The UDP implementation under test (see the `describe.each` below). */
+let io: 'native' | 'dgram' = 'native';
+
 async function setup(options: { consentTimeoutMs?: number } = {}): Promise<{ relay: MediaRelay; a: Leg; b: Leg }> {
-  const relay = await MediaRelay.start({ bindAddress: '127.0.0.1', port: 0, advertisedAddress: '127.0.0.1', clock: new SystemClock(), log, tickMs: 50, ...options });
+  const relay = await MediaRelay.start({ bindAddress: '127.0.0.1', port: 0, advertisedAddress: '127.0.0.1', clock: new SystemClock(), log, tickMs: 50, io, ...options });
+  expect(relay.io).toBe(io);
   cleanups.push(() => relay.close());
 
   // A offers; Denwa answers.
@@ -109,7 +113,11 @@ function send(leg: Leg, count: number, marker: number, pt = 0): void {
   }
 }
 
-describe('MediaRelay with werift peers', () => {
+const modes: ('native' | 'dgram')[] = process.platform === 'linux' ? ['native', 'dgram'] : ['dgram'];
+
+describe.each(modes)('MediaRelay with werift peers (%s UDP)', (mode) => {
+  beforeAll(() => { io = mode; });
+
   it('connects both legs (ICE-lite + DTLS-SRTP) and relays RTP both ways with the receiving leg\'s SSRC', async () => {
     const { relay, a, b } = await setup();
     send(a, 20, 0xa1);

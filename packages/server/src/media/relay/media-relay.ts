@@ -9,7 +9,7 @@ import type { MediaBridge, MediaEndpoint, MediaEndpointOptions, MediaOfferOption
 import type { Clock, Logger, TimerHandle } from '../../core/index.ts';
 import { createDtlsCertificate, type DtlsCertificate } from '../dtls/index.ts';
 import { WebRtcEndpoint, zeroCounters, type EndpointContext, type EndpointRegistry, type MediaCounters } from '../endpoint/index.ts';
-import { bindUdp, type DatagramSocket } from '../net/index.ts';
+import { bindUdp, type DatagramIo, type DatagramSocket } from '../net/index.ts';
 import { ufragFromBindingRequest } from '../stun/index.ts';
 
 export interface MediaRelayOptions {
@@ -31,6 +31,8 @@ export interface MediaRelayOptions {
   readonly certificate?: DtlsCertificate;
   /** Send 20 ms silence frames to connected legs without relayed media (default true). */
   readonly fillSilence?: boolean;
+  /** UDP implementation (see `bindUdp`): `auto` (default), `native` (batched, Linux) or `dgram`. */
+  readonly io?: DatagramIo | 'auto';
 }
 
 /** Where the relay listens, for logs and the firewall. */
@@ -100,9 +102,10 @@ export class MediaRelay implements MediaPort {
     const socket = await bindUdp({
       address: options.bindAddress,
       port: options.port,
+      ...(options.io === undefined ? {} : { io: options.io }),
       onMessage: (data, address, port, family) => {
         if (relay === null) {
-          if (pending.length < 64) pending.push([data, address, port, family]);
+          if (pending.length < 64) pending.push([Buffer.from(data), address, port, family]);
           return;
         }
         relay.receive(data, address, port, family);
@@ -116,6 +119,11 @@ export class MediaRelay implements MediaPort {
   /** The bound socket address (the advertised address goes into SDP). */
   get address(): MediaRelayAddress {
     return this.#ctx.socket.address();
+  }
+
+  /** The UDP implementation in use: `native` (batched) or `dgram`. */
+  get io(): DatagramIo {
+    return this.#ctx.socket.io;
   }
 
   /** The certificate fingerprint in every SDP. */
