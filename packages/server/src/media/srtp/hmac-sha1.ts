@@ -108,6 +108,15 @@ function compress(h: Int32Array): void {
   h[4] = ((h[4] ?? 0) + e) | 0;
 }
 
+/** `h ← from` for the five chaining words (plain stores: `TypedArray.set` costs a builtin call). */
+function copyState(h: Int32Array, from: Int32Array): void {
+  h[0] = from[0] ?? 0;
+  h[1] = from[1] ?? 0;
+  h[2] = from[2] ?? 0;
+  h[3] = from[3] ?? 0;
+  h[4] = from[4] ?? 0;
+}
+
 function resetState(h: Int32Array): void {
   h[0] = H0;
   h[1] = H1;
@@ -160,7 +169,7 @@ export class HmacSha1 {
    */
   compute(data: Uint8Array, offset: number, length: number, suffix = -1): void {
     const h = this.#digest;
-    h.set(this.#inner);
+    copyState(h, this.#inner);
     const end = offset + length;
     let off = offset;
     for (; end - off >= BLOCK_LENGTH; off += BLOCK_LENGTH) {
@@ -187,7 +196,7 @@ export class HmacSha1 {
     W[5] = 0x80000000 | 0;
     for (let t = 6; t < 15; t++) W[t] = 0;
     W[15] = OUTER_MESSAGE_BITS;
-    h.set(this.#outer);
+    copyState(h, this.#outer);
     compress(h);
   }
 
