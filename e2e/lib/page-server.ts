@@ -1,4 +1,8 @@
-/** Serves the test page, the SDK bundle under test and a silent WAV (so no sound comes from sdk.twilio.com). */
+/**
+ * Serves the test page, the SDK bundles under test and a silent WAV (so no sound comes from
+ * sdk.twilio.com). `/?sdk=denwa` loads Denwa's own bundle (`packages/sdk/dist/denwa.min.js`, built by
+ * `npm run build:sdk`) in place of the official one, with `Twilio.Device` aliased to `Denwa.Device`.
+ */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +11,9 @@ const ROOT = new URL('../../', import.meta.url);
 const PAGE_DIR = fileURLToPath(new URL('../page/', import.meta.url));
 
 export type SdkName = 'voice-sdk-2' | 'twilio-client-1';
+
+/** The SDK a page loads: the scenario's official one, or Denwa's. */
+export type PageSdk = SdkName | 'denwa';
 
 function sdkPath(sdk: SdkName): string {
   const file = sdk === 'voice-sdk-2' ? 'node_modules/@twilio/voice-sdk/dist/twilio.min.js' : 'node_modules/twilio-client/dist/twilio.min.js';
@@ -32,12 +39,15 @@ export async function startPageServer(sdk: SdkName): Promise<PageServer> {
     '/': ['text/html', readFileSync(`${PAGE_DIR}harness.html`)],
     '/harness.js': ['text/javascript', readFileSync(`${PAGE_DIR}harness.js`)],
     '/sdk.js': ['text/javascript', readFileSync(sdkPath(sdk))],
+    '/sdk-denwa.js': ['text/javascript', Buffer.concat([readFileSync(fileURLToPath(new URL('packages/sdk/dist/denwa.min.js', ROOT))), Buffer.from('\nwindow.Twilio = { Device: Denwa.Device };\n')])],
     '/silence.wav': ['audio/wav', silenceWav()],
   };
   const server: Server = createServer((req, res) => {
-    const file = files[(req.url ?? '/').split('?')[0] ?? '/'];
-    if (file === undefined) res.writeHead(404).end();
-    else res.writeHead(200, { 'content-type': file[0], 'access-control-allow-origin': '*' }).end(file[1]);
+    const [path = '/', query = ''] = (req.url ?? '/').split('?');
+    const file = files[path];
+    const body = path === '/' && new URLSearchParams(query).get('sdk') === 'denwa' ? Buffer.from(String(file?.[1]).replace('/sdk.js', '/sdk-denwa.js')) : file?.[1];
+    if (file === undefined || body === undefined) res.writeHead(404).end();
+    else res.writeHead(200, { 'content-type': file[0], 'access-control-allow-origin': '*' }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -9,7 +9,7 @@ import twilio from 'twilio';
 import type { Page } from 'playwright-core';
 import { launchParty, type Party } from './browser.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, startDenwa, type DenwaProcess } from './denwa-process.ts';
-import { startPageServer, type PageServer, type SdkName } from './page-server.ts';
+import { startPageServer, type PageSdk, type PageServer, type SdkName } from './page-server.ts';
 import { writeToneWav } from './tones.ts';
 import { startWebhookServer, type WebhookServer } from './webhook-server.ts';
 
@@ -23,7 +23,8 @@ export interface Scenario {
   readonly applicationSid: string;
   accessToken(identity: string, ttlSec?: number): string;
   capabilityToken(identity: string): string;
-  party(hz: number): Promise<Party>;
+  /** A browser playing a tone of `hz`, on the scenario's SDK or on Denwa's (`sdk: 'denwa'`). */
+  party(hz: number, sdk?: PageSdk): Promise<Party>;
   /** Runs `fn`; when it throws, prints each page's SDK event log and the tail of Denwa's log first. */
   explain(pages: Readonly<Record<string, Page>>, fn: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
@@ -56,10 +57,10 @@ export async function startScenario(sdk: SdkName): Promise<Scenario> {
       capability.addScope(new twilio.jwt.ClientCapability.OutgoingClientScope({ applicationSid, clientName: identity }));
       return capability.toJwt();
     },
-    async party(hz) {
+    async party(hz, sdk) {
       const wav = join(dir, `tone-${String(hz)}.wav`);
       writeToneWav(wav, hz);
-      const party = await launchParty(wav, pages.url);
+      const party = await launchParty(wav, sdk === 'denwa' ? `${pages.url}?sdk=denwa` : pages.url);
       parties.push(party);
       return party;
     },

@@ -1,10 +1,11 @@
 /**
- * `@denwa/sdk`: the Denwa browser SDK. It will expose the Twilio Voice JavaScript SDK API (`Device`,
- * `Call`, `AudioHelper`, errors) and the 1.x `Twilio.Device.setup` API. This release carries the
- * package's build and the shared error catalog only.
+ * `@denwa/sdk`: the Denwa browser SDK, with the API of the Twilio Voice JavaScript SDK 2.x (`Device`,
+ * `Call`) over the same signaling protocol, so it works against Denwa and against Twilio.
  * @packageDocumentation
  */
 export { VoiceError, isVoiceError, errorDefinition, type ErrorCode } from '@denwa/protocol';
-
-/** The SDK version. @public */
-export const version = '0.1.0';
+export { Call, type CallDirection, type CallEvents, type CallMessage, type CallStatus } from './call.ts';
+export { Device, type ConnectOptions, type DeviceEvents, type DeviceOptions, type DeviceState } from './device.ts';
+export type { MediaSession } from './media/peer-session.ts';
+export type { SocketFactory, SocketLike } from './signaling/transport.ts';
+export { version } from './version.ts';

@@ -1,0 +1,80 @@
+/**
+ * Denwa's own browser SDK (`@denwa/sdk`, the 2.x `Device`/`Call` API): it calls itself through
+ * Denwa, and interoperates with the official, unmodified `@twilio/voice-sdk` 2.x in both directions,
+ * with audio checked by frequency on both sides.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitInPage } from './lib/browser.ts';
+import type { PageSdk } from './lib/page-server.ts';
+import { ALICE_HZ, BOB_HZ, startScenario, type Scenario } from './lib/scenario.ts';
+
+let s: Scenario;
+
+beforeAll(async () => {
+  s = await startScenario('voice-sdk-2');
+  s.web.route('/voice', `<Response><Dial timeout="20"><Client>bob</Client></Dial></Response>`);
+}, 60_000);
+
+afterAll(async () => {
+  await (s as Scenario | undefined)?.close();
+}, 30_000);
+
+const has = (event: string): string => `window.h.log.some((e) => e.event === '${event}')`;
+
+/** alice (on `from`) calls bob (on `to`); both hear each other; optional DTMF; alice hangs up. */
+async function call(from: PageSdk, to: PageSdk, dtmf: boolean): Promise<void> {
+  const [alice, bob] = await Promise.all([s.party(ALICE_HZ, from), s.party(BOB_HZ, to)]);
+  try {
+    await s.explain({ alice: alice.page, bob: bob.page }, async () => {
+      // Each page runs the SDK it was asked for (Denwa's bundle defines the Denwa global).
+      expect(await alice.page.evaluate('typeof window.Denwa')).toBe(from === 'denwa' ? 'object' : 'undefined');
+      expect(await bob.page.evaluate('typeof window.Denwa')).toBe(to === 'denwa' ? 'object' : 'undefined');
+      for (const [party, name] of [[alice, 'alice'], [bob, 'bob']] as const) {
+        await party.page.evaluate(`window.h.setup2(${JSON.stringify(s.accessToken(name))}, ${JSON.stringify(s.denwa.chunderw)})`);
+        expect(await party.page.evaluate('window.h.register2()')).toBe('registered');
+      }
+      await alice.page.evaluate("window.h.connect2({ To: 'bob', topic: 'e2e call' })");
+      await waitInPage(bob.page, has('device.incoming'), 15_000);
+      await bob.page.evaluate('window.h.accept()');
+      await waitInPage(alice.page, has('call.accept'), 15_000);
+      await waitInPage(bob.page, has('call.accept'), 15_000);
+      const aliceHeard = await waitInPage<number>(alice.page, `window.h.heardAfterAccept(${String(BOB_HZ)}, 10)`, 10_000);
+      const bobHeard = await waitInPage<number>(bob.page, `window.h.heardAfterAccept(${String(ALICE_HZ)}, 10)`, 10_000);
+      expect(aliceHeard).toBeLessThanOrEqual(2000);
+      expect(bobHeard).toBeLessThanOrEqual(2000);
+      const parentSid = await alice.page.evaluate<string>('window.h.callSid()');
+      expect(parentSid).toMatch(/^CA[0-9a-f]{32}$/);
+      if (dtmf) {
+        await alice.page.evaluate("window.h.digits('123#')");
+        const deadline = Date.now() + 10_000;
+        let digits = '';
+        while (Date.now() < deadline && digits !== '123#') {
+          const events = await s.denwa.rest(`/Calls/${parentSid}/Events.json`) as { events: { type: string; detail: { digits?: string } }[] };
+          digits = events.events.filter((e) => e.type === 'dtmf').map((e) => e.detail.digits ?? '').join('');
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        expect(digits).toBe('123#');
+      }
+      await alice.page.evaluate('window.h.hangup()');
+      await waitInPage(bob.page, has('call.disconnect'), 10_000);
+      await waitInPage(alice.page, has('call.disconnect'), 10_000);
+    });
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+}
+
+describe('Denwa SDK', () => {
+  it('calls Denwa SDK: audio both ways, RFC 4733 digits logged, hangup ends both', async () => {
+    await call('denwa', 'denwa', true);
+  }, 90_000);
+
+  it('calls the official Voice SDK 2.x, audio both ways', async () => {
+    await call('denwa', 'voice-sdk-2', false);
+  }, 90_000);
+
+  it('is called by the official Voice SDK 2.x, audio both ways', async () => {
+    await call('voice-sdk-2', 'denwa', false);
+  }, 90_000);
+});

@@ -1,0 +1,374 @@
+/**
+ * One call, with the API of the Voice SDK 2.x `Call`: accept, reject, ignore, disconnect, mute,
+ * sendDigits (RFC 4733, signaling fallback), sendMessage, status, parameters and the events.
+ * The {@link Device} routes its signaling messages here; the media side is a {@link MediaSession}.
+ */
+import { VoiceError, parseTwilioParams } from '@denwa/protocol';
+import { Emitter } from './events.ts';
+import { voiceEventSid } from './ids.ts';
+import type { MediaSession } from './media/peer-session.ts';
+import type { Payload, PStream } from './signaling/pstream.ts';
+
+/** @public */
+export type CallStatus = 'pending' | 'connecting' | 'ringing' | 'open' | 'reconnecting' | 'closed';
+
+/** @public */
+export type CallDirection = 'INCOMING' | 'OUTGOING';
+
+/** A user-defined call message (2.x `Call.sendMessage`). @public */
+export interface CallMessage {
+  readonly content: unknown;
+  readonly contentType?: string;
+  readonly messageType: string;
+  readonly voiceEventSid?: string;
+}
+
+/** @public */
+export interface CallEvents {
+  accept: [call: Call];
+  ringing: [hasEarlyMedia: boolean];
+  cancel: [];
+  disconnect: [call: Call];
+  error: [error: VoiceError];
+  mute: [isMuted: boolean, call: Call];
+  reconnecting: [error: VoiceError];
+  reconnected: [];
+  reject: [];
+  messageReceived: [message: CallMessage];
+  messageSent: [message: CallMessage];
+}
+
+/** What a call needs from its device. */
+export interface CallContext {
+  readonly stream: () => PStream;
+  readonly media: (call: Call) => MediaSession;
+  readonly closed: (call: Call) => void;
+}
+
+export interface CallInit {
+  readonly direction: CallDirection;
+  /** The `CA…` sid (incoming) or the temporary `TJS…` id (outgoing). */
+  readonly sid: string;
+  readonly parameters: Record<string, string>;
+  readonly customParameters: ReadonlyMap<string, string>;
+  /** Incoming: the server's offer and reconnect token. */
+  readonly offerSdp?: string;
+  readonly reconnect?: string;
+}
+
+const DIGITS = /^[0-9*#w]*$/;
+
+export class Call extends Emitter<CallEvents> {
+  readonly direction: CallDirection;
+  readonly customParameters: ReadonlyMap<string, string>;
+  readonly parameters: Record<string, string>;
+  readonly #ctx: CallContext;
+  readonly #offerSdp: string | undefined;
+  readonly #pendingMessages = new Map<string, CallMessage>();
+  #media: MediaSession | null = null;
+  #status: CallStatus;
+  #sid: string;
+  #reconnect: string | undefined;
+  #muted = false;
+  #answered = false;
+
+  constructor(ctx: CallContext, init: CallInit) {
+    super();
+    this.#ctx = ctx;
+    this.direction = init.direction;
+    this.#sid = init.sid;
+    this.parameters = { ...init.parameters };
+    this.customParameters = init.customParameters;
+    this.#offerSdp = init.offerSdp;
+    this.#reconnect = init.reconnect;
+    this.#status = init.direction === 'INCOMING' ? 'pending' : 'connecting';
+    if (init.direction === 'INCOMING') this.parameters['CallSid'] ??= init.sid;
+  }
+
+  /** The call's sid as signaling knows it (`CA…`, or `TJS…` until an outgoing call is answered). */
+  get sid(): string {
+    return this.#sid;
+  }
+
+  /** True once the server assigned the `CA…` sid. */
+  get hasServerSid(): boolean {
+    return !this.#sid.startsWith('TJS');
+  }
+
+  /** The negotiated codec, e.g. `pcmu` or `opus` ('' before media). */
+  get codec(): string {
+    return this.#media?.codec ?? '';
+  }
+
+  /** A token another device of the same identity can pass to `Device.connect({connectToken})`. */
+  get connectToken(): string | undefined {
+    if (this.#reconnect === undefined || this.direction !== 'INCOMING') return undefined;
+    const json = JSON.stringify({ customParameters: Object.fromEntries(this.customParameters), parameters: this.parameters, signalingReconnectToken: this.#reconnect });
+    return btoa(encodeURIComponent(json));
+  }
+
+  status(): CallStatus {
+    return this.#status;
+  }
+
+  isMuted(): boolean {
+    return this.#muted;
+  }
+
+  getLocalStream(): MediaStream | undefined {
+    return this.#media?.localStream;
+  }
+
+  getRemoteStream(): MediaStream | undefined {
+    return this.#media?.remoteStream;
+  }
+
+  /** Outgoing: makes the offer and sends the invite (called by the device). */
+  async start(params: string): Promise<void> {
+    try {
+      const media = this.#ensureMedia();
+      const sdp = await media.createOffer();
+      if (this.#status === 'closed') return;
+      this.#ctx.stream().invite(this.#sid, sdp, params);
+    } catch (err) {
+      this.#fail(mediaError(err));
+    }
+  }
+
+  /** Incoming: answers with the microphone. */
+  accept(): void {
+    if (this.#status !== 'pending' || this.#offerSdp === undefined) return;
+    this.#status = 'connecting';
+    const offer = this.#offerSdp;
+    void (async () => {
+      try {
+        const sdp = await this.#ensureMedia().answerOffer(offer);
+        if (this.#status !== 'connecting') return;
+        this.#ctx.stream().answer(this.#sid, sdp);
+        this.#open();
+      } catch (err) {
+        this.#fail(mediaError(err));
+      }
+    })();
+  }
+
+  /** Incoming: refuses the call (the caller hears busy). */
+  reject(): void {
+    if (this.#status !== 'pending') return;
+    this.#ctx.stream().reject(this.#sid);
+    this.#close();
+    this.emit('reject');
+  }
+
+  /** Incoming: stops ringing here without telling the server (it times out or another device answers). */
+  ignore(): void {
+    if (this.#status !== 'pending') return;
+    this.#close();
+  }
+
+  /** Hangs up. */
+  disconnect(): void {
+    if (this.#status === 'closed') return;
+    if (this.#status === 'pending') {
+      this.reject();
+      return;
+    }
+    this.#ctx.stream().hangup(this.#sid);
+    this.#close();
+    this.emit('disconnect', this);
+  }
+
+  mute(shouldMute = true): void {
+    const changed = this.#muted !== shouldMute;
+    this.#muted = shouldMute;
+    this.#media?.setMuted(shouldMute);
+    if (changed) this.emit('mute', shouldMute, this);
+  }
+
+  /** Sends digits (`0-9 * #`, `w` = 500 ms pause): RFC 4733 in the media, else over signaling. */
+  sendDigits(digits: string): void {
+    if (!DIGITS.test(digits)) throw new VoiceError(31000, 'Illegal character passed into sendDigits');
+    if (this.#status !== 'open' || digits === '') return;
+    if (this.#media?.insertDtmf(digits) !== true) this.#ctx.stream().dtmf(this.#sid, digits);
+  }
+
+  /** Sends a user-defined message to the server; `messageSent` follows its `ack`. Returns its `voiceEventSid`. */
+  sendMessage(message: CallMessage): string {
+    if (typeof message.messageType !== 'string' || message.messageType === '') throw new VoiceError(31000, 'messageType must be a non-empty string');
+    if (message.content === undefined || message.content === null) throw new VoiceError(31000, 'content is empty');
+    if (this.#status === 'closed' || !this.hasServerSid) throw new VoiceError(31000, 'the call has no server sid yet');
+    const sid = voiceEventSid();
+    const contentType = message.contentType ?? 'application/json';
+    this.#pendingMessages.set(sid, { ...message, contentType, voiceEventSid: sid });
+    this.#ctx.stream().message(this.#sid, message.content, contentType, message.messageType, sid);
+    return sid;
+  }
+
+  /** A signaling message for this call (routed by the device). */
+  handle(type: string, payload: Payload): void {
+    switch (type) {
+      case 'ringing':
+        this.#adoptSid(payload);
+        if (this.#status === 'connecting') this.#status = 'ringing';
+        if (typeof payload['sdp'] === 'string') this.#applyAnswer(payload['sdp']);
+        this.emit('ringing', typeof payload['sdp'] === 'string');
+        return;
+      case 'answer':
+        this.#adoptSid(payload);
+        if (typeof payload['reconnect'] === 'string') this.#reconnect = payload['reconnect'];
+        if (this.#status === 'reconnecting') {
+          this.#status = 'open';
+          this.emit('reconnected');
+          return;
+        }
+        if (this.direction === 'OUTGOING' && (this.#status === 'connecting' || this.#status === 'ringing')) {
+          if (typeof payload['sdp'] === 'string') this.#applyAnswer(payload['sdp']);
+          this.#open();
+        }
+        return;
+      case 'cancel':
+        if (this.#status === 'pending' || this.#status === 'connecting') {
+          this.#close();
+          this.emit('cancel');
+        }
+        return;
+      case 'hangup':
+        if (this.#status === 'closed') return;
+        if (this.#status === 'pending') {
+          this.#close();
+          this.emit('cancel');
+          return;
+        }
+        this.#emitError(payload['error']);
+        this.#close();
+        this.emit('disconnect', this);
+        return;
+      case 'error':
+        this.#onError(payload);
+        return;
+      case 'ack': {
+        const id = payload['voiceeventsid'];
+        const message = typeof id === 'string' ? this.#pendingMessages.get(id) : undefined;
+        if (typeof id === 'string' && message !== undefined) {
+          this.#pendingMessages.delete(id);
+          this.emit('messageSent', message);
+        }
+        return;
+      }
+      case 'message': {
+        const messageType = payload['messagetype'];
+        if (typeof messageType !== 'string') return;
+        const contentType = typeof payload['contenttype'] === 'string' ? payload['contenttype'] : 'application/json';
+        const id = typeof payload['voiceeventsid'] === 'string' ? payload['voiceeventsid'] : undefined;
+        this.emit('messageReceived', { content: payload['content'], contentType, messageType, ...(id === undefined ? {} : { voiceEventSid: id }) });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** The socket dropped: a call with a reconnect token waits for the resume, others end. */
+  signalingLost(): void {
+    if (this.#status === 'closed' || this.#status === 'pending') return;
+    if (this.#reconnect === undefined || !this.hasServerSid || this.#status !== 'open') {
+      this.#fail(new VoiceError(31005, 'the signaling connection was lost'));
+      return;
+    }
+    this.#status = 'reconnecting';
+    this.emit('reconnecting', new VoiceError(53001, 'signaling connection lost; reconnecting'));
+  }
+
+  /** A `connected` arrived (new socket or new token): re-bind a live call. */
+  signalingConnected(): void {
+    const media = this.#media;
+    if (this.#reconnect === undefined || media === null || !this.hasServerSid) return;
+    if (this.#status !== 'open' && this.#status !== 'reconnecting') return;
+    this.#ctx.stream().resume(this.#sid, this.#reconnect, media.localSdp);
+  }
+
+  #onError(payload: Payload): void {
+    const id = payload['voiceeventsid'];
+    if (typeof id === 'string') this.#pendingMessages.delete(id);
+    this.#emitError(payload['error']);
+  }
+
+  #emitError(body: unknown): void {
+    if (typeof body !== 'object' || body === null) return;
+    const { code, message } = body as { code?: unknown; message?: unknown };
+    this.emit('error', toVoiceError(code, message));
+  }
+
+  #adoptSid(payload: Payload): void {
+    const sid = payload['callsid'];
+    if (typeof sid === 'string' && sid !== '' && !this.hasServerSid) this.#sid = sid;
+    if (typeof sid === 'string' && sid !== '') this.parameters['CallSid'] = sid;
+  }
+
+  #applyAnswer(sdp: string): void {
+    if (this.#answered) return;
+    this.#answered = true;
+    this.#media?.applyAnswer(sdp).catch((err: unknown) => {
+      this.#fail(new VoiceError(31400, err instanceof Error ? err.message : String(err)));
+    });
+  }
+
+  #ensureMedia(): MediaSession {
+    if (this.#media === null) {
+      this.#media = this.#ctx.media(this);
+      this.#media.setMuted(this.#muted);
+    }
+    return this.#media;
+  }
+
+  #open(): void {
+    if (this.#status === 'closed') return;
+    this.#status = 'open';
+    this.emit('accept', this);
+  }
+
+  #fail(error: VoiceError): void {
+    if (this.#status === 'closed') return;
+    if (this.hasServerSid || this.direction === 'OUTGOING') this.#ctx.stream().hangup(this.#sid, error.message);
+    this.emit('error', error);
+    this.#close();
+    this.emit('disconnect', this);
+  }
+
+  #close(): void {
+    if (this.#status === 'closed') return;
+    this.#status = 'closed';
+    this.#media?.close();
+    this.#ctx.closed(this);
+  }
+}
+
+/** getUserMedia refused (31401) or any other media setup failure (31402). */
+function mediaError(err: unknown): VoiceError {
+  const name = typeof err === 'object' && err !== null && 'name' in err ? String(err.name) : '';
+  const message = err instanceof Error ? err.message : String(err);
+  return new VoiceError(name === 'NotAllowedError' || name === 'SecurityError' ? 31401 : 31402, message);
+}
+
+/** A server error body as a VoiceError (codes outside the catalog become 31000). */
+export function toVoiceError(code: unknown, message: unknown): VoiceError {
+  const detail = typeof message === 'string' ? message : undefined;
+  if (typeof code === 'number') {
+    try {
+      return new VoiceError(code as never, detail);
+    } catch {
+      // not in the catalog
+    }
+  }
+  return new VoiceError(31000, detail);
+}
+
+/** `Params` of an incoming invite as the custom parameters map. */
+export function customParametersOf(params: unknown): Map<string, string> {
+  if (typeof params !== 'string') return new Map();
+  try {
+    return new Map(Object.entries(parseTwilioParams(params)));
+  } catch {
+    return new Map();
+  }
+}

@@ -1,0 +1,373 @@
+/**
+ * The Voice SDK 2.x `Device`: registration, outgoing and incoming calls, token updates and signaling
+ * reconnection over Denwa's (or Twilio's) PStream signaling.
+ */
+import { VoiceError, encodeTwilioParams } from '@denwa/protocol';
+import { Call, customParametersOf, toVoiceError, type CallContext } from './call.ts';
+import { Emitter } from './events.ts';
+import { temporaryCallSid } from './ids.ts';
+import { PeerSession, type MediaSession, type PeerSessionOptions } from './media/peer-session.ts';
+import { PStream, type Payload } from './signaling/pstream.ts';
+import type { SocketFactory } from './signaling/transport.ts';
+import { signalingUris } from './signaling/uris.ts';
+import { version } from './version.ts';
+
+/** @public */
+export type DeviceState = 'unregistered' | 'registering' | 'registered' | 'destroyed';
+
+/** @public */
+export interface DeviceOptions {
+  /** Denwa's (or Twilio's) signaling host(s): `host:port`, `host:port/prefix`, or a full `wss://…/signal` URL. */
+  readonly chunderw?: string | readonly string[];
+  /** Twilio edge names (used when `chunderw` is not given and the page is not served by Denwa). */
+  readonly edge?: string | readonly string[];
+  /** Codec order for offers and answers (default `['pcmu', 'opus']`). */
+  readonly codecPreferences?: readonly string[];
+  readonly allowIncomingWhileBusy?: boolean;
+  /** Ask before leaving the page while a call is up (`true`, or a message for browsers that still show one). */
+  readonly closeProtection?: boolean | string;
+  /** Keep calls across a signaling drop this long (announced to the server, at most 30 s). */
+  readonly maxCallSignalingTimeoutMs?: number;
+  /** `tokenWillExpire` fires this long before the token expires (default 10 000 ms). */
+  readonly tokenRefreshMs?: number;
+  readonly logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  readonly rtcConfiguration?: RTCConfiguration;
+  /** Tests: open sockets and media sessions without a browser. */
+  readonly socketFactory?: SocketFactory;
+  readonly mediaFactory?: (options: PeerSessionOptions) => MediaSession;
+}
+
+/** @public */
+export interface ConnectOptions {
+  readonly params?: Readonly<Record<string, string>>;
+  readonly rtcConfiguration?: RTCConfiguration;
+}
+
+/** @public */
+export interface DeviceEvents {
+  registering: [];
+  registered: [];
+  unregistered: [];
+  incoming: [call: Call];
+  error: [error: VoiceError, call?: Call];
+  tokenWillExpire: [device: Device];
+  destroyed: [];
+}
+
+const REREGISTER_MS = 30_000;
+
+export class Device extends Emitter<DeviceEvents> {
+  readonly #options: DeviceOptions;
+  readonly #calls: Call[] = [];
+  readonly #outputs = new Map<Call, HTMLAudioElement>();
+  #token: string;
+  #stream: PStream | null = null;
+  #state: DeviceState = 'unregistered';
+  #identity: string | null = null;
+  #wantRegistered = false;
+  #registerWaiters: { resolve: () => void; reject: (e: VoiceError) => void }[] = [];
+  #unregisterWaiters: (() => void)[] = [];
+  #reregisterTimer: ReturnType<typeof setTimeout> | null = null;
+  #expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  #beforeUnload: ((ev: BeforeUnloadEvent) => void) | null = null;
+
+  constructor(token: string, options: DeviceOptions = {}) {
+    super();
+    if (typeof token !== 'string' || token === '') throw new VoiceError(31000, 'a token string is required');
+    this.#token = token;
+    this.#options = options;
+    this.#installCloseProtection();
+  }
+
+  /** The SDK version. */
+  static get version(): string {
+    return version;
+  }
+
+  get state(): DeviceState {
+    return this.#state;
+  }
+
+  get identity(): string | null {
+    return this.#identity;
+  }
+
+  get token(): string {
+    return this.#token;
+  }
+
+  get calls(): readonly Call[] {
+    return [...this.#calls];
+  }
+
+  get isBusy(): boolean {
+    return this.#calls.some((c) => c.status() !== 'pending' && c.status() !== 'closed');
+  }
+
+  /** Registers for incoming calls; resolves on `registered`, rejects on `unregistered`. */
+  register(): Promise<void> {
+    this.#assertAlive();
+    this.#wantRegistered = true;
+    if (this.#state !== 'registered') this.#setState('registering');
+    const stream = this.#ensureStream();
+    return new Promise((resolve, reject) => {
+      this.#registerWaiters.push({ resolve, reject });
+      if (stream.isOpen) stream.register(true);
+    });
+  }
+
+  unregister(): Promise<void> {
+    this.#assertAlive();
+    this.#wantRegistered = false;
+    this.#clearReregister();
+    const stream = this.#stream;
+    if (stream === null || this.#state === 'unregistered') return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#unregisterWaiters.push(resolve);
+      stream.register(false);
+    });
+  }
+
+  /** Places a call; the promise resolves with the call as soon as it is being set up. */
+  connect(options: ConnectOptions = {}): Promise<Call> {
+    this.#assertAlive();
+    const params = options.params ?? {};
+    const call = new Call(this.#callContext(options.rtcConfiguration), {
+      direction: 'OUTGOING',
+      sid: temporaryCallSid(),
+      parameters: {},
+      customParameters: new Map(Object.entries(params)),
+    });
+    this.#calls.push(call);
+    this.#ensureStream();
+    void call.start(encodeTwilioParams(params));
+    return Promise.resolve(call);
+  }
+
+  /** A new token: sent on the open socket; live calls are re-bound without touching media. */
+  updateToken(token: string): void {
+    this.#assertAlive();
+    this.#token = token;
+    this.#stream?.setToken(token);
+  }
+
+  disconnectAll(): void {
+    for (const call of [...this.#calls]) call.disconnect();
+  }
+
+  /** Ends every call, closes the socket and releases the device. */
+  destroy(): void {
+    if (this.#state === 'destroyed') return;
+    this.disconnectAll();
+    this.#clearReregister();
+    if (this.#expiryTimer !== null) clearTimeout(this.#expiryTimer);
+    this.#stream?.destroy();
+    this.#stream = null;
+    if (this.#beforeUnload !== null && typeof window !== 'undefined') window.removeEventListener('beforeunload', this.#beforeUnload);
+    this.#rejectRegister(new VoiceError(31000, 'the device was destroyed'));
+    this.#state = 'destroyed';
+    this.emit('destroyed');
+  }
+
+  /** Test hook: drops the signaling socket as a network failure would. */
+  dropSignaling(): void {
+    this.#stream?.reconnectNow();
+  }
+
+  #assertAlive(): void {
+    if (this.#state === 'destroyed') throw new VoiceError(31000, 'the device is destroyed');
+  }
+
+  #setState(state: DeviceState): void {
+    if (this.#state === state || this.#state === 'destroyed') return;
+    this.#state = state;
+    this.emit(state);
+  }
+
+  #ensureStream(): PStream {
+    if (this.#stream !== null && !this.#stream.destroyed) {
+      this.#stream.open();
+      return this.#stream;
+    }
+    const reconnectTimeoutSec = Math.min(30, Math.ceil((this.#options.maxCallSignalingTimeoutMs ?? 0) / 1000));
+    const stream = new PStream(this.#token, {
+      uris: signalingUris(this.#options),
+      reconnectTimeoutSec,
+      sdkVersion: version,
+      ...(this.#options.socketFactory === undefined ? {} : { socketFactory: this.#options.socketFactory }),
+    });
+    this.#stream = stream;
+    stream.on('connected', (p) => { this.#onConnected(p); });
+    stream.on('ready', () => { this.#onReady(); });
+    stream.on('offline', () => { this.#onOffline(); });
+    stream.on('transportClose', () => { this.#onTransportClose(); });
+    stream.on('close', () => {
+      this.#stream = null;
+      this.#onOffline();
+      this.#rejectRegister(new VoiceError(53000, 'the server closed the signaling connection'));
+    });
+    stream.on('invite', (p) => { this.#onInvite(p); });
+    stream.on('error', (p) => { this.#onError(p); });
+    for (const type of ['ringing', 'answer', 'hangup', 'cancel', 'ack', 'message'] as const) {
+      stream.on(type, (p) => { this.#route(type, p); });
+    }
+    stream.open();
+    return stream;
+  }
+
+  #onConnected(payload: Payload): void {
+    const token = payload['token'];
+    if (typeof token === 'object' && token !== null) {
+      const { identity, ttl } = token as { identity?: unknown; ttl?: unknown };
+      if (typeof identity === 'string') this.#identity = identity;
+      if (typeof ttl === 'number') this.#armExpiry(ttl);
+    }
+    if (this.#wantRegistered) this.#stream?.register(true);
+    for (const call of this.#calls) call.signalingConnected();
+  }
+
+  #onReady(): void {
+    this.#setState('registered');
+    const waiters = this.#registerWaiters.splice(0);
+    for (const w of waiters) w.resolve();
+    this.#clearReregister();
+    this.#reregisterTimer = setTimeout(() => {
+      this.#reregisterTimer = null;
+      if (this.#wantRegistered) this.#stream?.register(true);
+    }, REREGISTER_MS);
+  }
+
+  #onOffline(): void {
+    this.#clearReregister();
+    if (this.#state === 'destroyed') return;
+    this.#setState('unregistered');
+    for (const resolve of this.#unregisterWaiters.splice(0)) resolve();
+    if (!this.#wantRegistered) return;
+    // A refused registration (error, then offline) rejects register(); a socket drop keeps it pending.
+    if (this.#stream?.isOpen === true) this.#rejectRegister(new VoiceError(53000, 'the server refused the registration'));
+  }
+
+  #onTransportClose(): void {
+    for (const call of [...this.#calls]) call.signalingLost();
+    this.#onOffline();
+    if (this.#wantRegistered && this.#state === 'unregistered') this.#setState('registering');
+  }
+
+  #onInvite(payload: Payload): void {
+    const callsid = payload['callsid'];
+    const sdp = payload['sdp'];
+    if (typeof callsid !== 'string' || typeof sdp !== 'string' || callsid === '' || sdp === '') {
+      this.emit('error', new VoiceError(31400, 'an incoming invite lacks its callsid or sdp'));
+      return;
+    }
+    if (this.#calls.some((c) => c.sid === callsid)) return;
+    if (this.isBusy && this.#options.allowIncomingWhileBusy !== true) return;
+    const raw = payload['parameters'];
+    const parameters: Record<string, string> = {};
+    if (typeof raw === 'object' && raw !== null) {
+      for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') parameters[k] = v;
+    }
+    const reconnect = payload['reconnect'];
+    const call = new Call(this.#callContext(undefined), {
+      direction: 'INCOMING',
+      sid: callsid,
+      parameters,
+      customParameters: customParametersOf(parameters['Params']),
+      offerSdp: sdp,
+      ...(typeof reconnect === 'string' ? { reconnect } : {}),
+    });
+    this.#calls.push(call);
+    this.emit('incoming', call);
+  }
+
+  #onError(payload: Payload): void {
+    const callsid = payload['callsid'];
+    const call = typeof callsid === 'string' ? this.#calls.find((c) => c.sid === callsid) : undefined;
+    if (call !== undefined && typeof payload['voiceeventsid'] === 'string') {
+      call.handle('error', payload);
+      return;
+    }
+    const body = payload['error'];
+    const { code, message } = typeof body === 'object' && body !== null ? (body as { code?: unknown; message?: unknown }) : {};
+    this.emit('error', toVoiceError(code, message), ...(call === undefined ? [] : [call]));
+  }
+
+  /** Routes a call message by callsid; an outgoing call without its server sid yet takes the first. */
+  #route(type: 'ringing' | 'answer' | 'hangup' | 'cancel' | 'ack' | 'message', payload: Payload): void {
+    const callsid = payload['callsid'];
+    let call = typeof callsid === 'string' ? this.#calls.find((c) => c.sid === callsid) : undefined;
+    if (call === undefined && (type === 'ringing' || type === 'answer')) call = this.#calls.find((c) => c.direction === 'OUTGOING' && !c.hasServerSid);
+    if (call === undefined && type === 'hangup' && callsid === undefined) {
+      for (const c of [...this.#calls]) if (c.status() === 'open') c.handle(type, payload);
+      return;
+    }
+    call?.handle(type, payload);
+  }
+
+  #callContext(rtcConfiguration: RTCConfiguration | undefined): CallContext {
+    const configuration = rtcConfiguration ?? this.#options.rtcConfiguration;
+    return {
+      stream: () => this.#ensureStream(),
+      media: (call) => {
+        const options: PeerSessionOptions = {
+          codecPreferences: this.#options.codecPreferences ?? ['pcmu', 'opus'],
+          audioConstraints: () => true,
+          onRemoteStream: (stream) => { this.#play(call, stream); },
+          ...(configuration === undefined ? {} : { rtcConfiguration: configuration }),
+        };
+        return (this.#options.mediaFactory ?? ((o) => new PeerSession(o)))(options);
+      },
+      closed: (call) => {
+        const i = this.#calls.indexOf(call);
+        if (i >= 0) this.#calls.splice(i, 1);
+        const out = this.#outputs.get(call);
+        if (out !== undefined) {
+          out.srcObject = null;
+          this.#outputs.delete(call);
+        }
+      },
+    };
+  }
+
+  /** Plays a call's remote audio; a blocked autoplay is reported as the call's error. */
+  #play(call: Call, stream: MediaStream): void {
+    if (typeof document === 'undefined') return;
+    let el = this.#outputs.get(call);
+    if (el === undefined) {
+      el = document.createElement('audio');
+      el.autoplay = true;
+      this.#outputs.set(call, el);
+    }
+    el.srcObject = stream;
+    el.play().catch((err: unknown) => {
+      call.emit('error', new VoiceError(31000, `the browser blocked audio playback: ${err instanceof Error ? err.message : String(err)}`));
+    });
+  }
+
+  #armExpiry(ttlSec: number): void {
+    if (this.#expiryTimer !== null) clearTimeout(this.#expiryTimer);
+    const delay = Math.max(0, ttlSec * 1000 - (this.#options.tokenRefreshMs ?? 10_000));
+    this.#expiryTimer = setTimeout(() => {
+      this.#expiryTimer = null;
+      this.emit('tokenWillExpire', this);
+    }, delay);
+  }
+
+  #rejectRegister(error: VoiceError): void {
+    for (const w of this.#registerWaiters.splice(0)) w.reject(error);
+  }
+
+  #clearReregister(): void {
+    if (this.#reregisterTimer !== null) clearTimeout(this.#reregisterTimer);
+    this.#reregisterTimer = null;
+  }
+
+  #installCloseProtection(): void {
+    const protection = this.#options.closeProtection;
+    if (protection === undefined || protection === false || typeof window === 'undefined') return;
+    this.#beforeUnload = (ev) => {
+      if (this.isBusy) ev.preventDefault();
+    };
+    window.addEventListener('beforeunload', this.#beforeUnload);
+  }
+}

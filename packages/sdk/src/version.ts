@@ -1,0 +1,2 @@
+/** The SDK version. @public */
+export const version = '0.1.0';
