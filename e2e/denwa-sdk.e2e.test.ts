@@ -65,7 +65,54 @@ async function call(from: PageSdk, to: PageSdk, dtmf: boolean): Promise<void> {
   }
 }
 
+/**
+ * The 1.x API as the hands-on guide's page uses it: `Twilio.Device.setup(token)` with a capability
+ * token, `ready`, `error`, a `connect` handler that adds `warning`/`warning-cleared` listeners,
+ * `disconnect`, `incoming` + `conn.accept()`, `Twilio.Device.connect({To})`, `disconnectAll()`.
+ */
+async function guideCall(): Promise<void> {
+  const [alice, bob] = await Promise.all([s.party(ALICE_HZ, 'denwa'), s.party(BOB_HZ, 'denwa')]);
+  try {
+    await s.explain({ alice: alice.page, bob: bob.page }, async () => {
+      for (const [party, name] of [[alice, 'alice'], [bob, 'bob']] as const) {
+        await party.page.evaluate(`window.h.setup1(${JSON.stringify(s.capabilityToken(name))}, ${JSON.stringify(s.denwa.chunderw)})`);
+        await party.page.evaluate(`(() => {
+          Twilio.Device.connect((conn) => {
+            window.h.note('device.connect', conn.status());
+            conn.on('warning', (name) => window.h.note('warning', name));
+            conn.on('warning-cleared', (name) => window.h.note('warning-cleared', name));
+          });
+          Twilio.Device.disconnect(() => window.h.note('device.disconnect'));
+          return true;
+        })()`);
+        await waitInPage(party.page, has('device.ready'), 15_000);
+        expect(await party.page.evaluate('Twilio.Device.status()')).toBe('ready');
+      }
+      await alice.page.evaluate("window.h.connect1({ To: 'bob' })");
+      await waitInPage(bob.page, has('device.incoming'), 15_000);
+      await bob.page.evaluate('window.h.accept()');
+      await waitInPage(alice.page, has('device.connect'), 15_000);
+      await waitInPage(bob.page, has('device.connect'), 15_000);
+      expect(await alice.page.evaluate('Twilio.Device.status()')).toBe('busy');
+      expect(await alice.page.evaluate('Twilio.Device.activeConnection().status()')).toBe('open');
+      expect(await waitInPage<number>(alice.page, `window.h.heardAfterAccept(${String(BOB_HZ)}, 10)`, 10_000)).toBeLessThanOrEqual(2000);
+      expect(await waitInPage<number>(bob.page, `window.h.heardAfterAccept(${String(ALICE_HZ)}, 10)`, 10_000)).toBeLessThanOrEqual(2000);
+      await alice.page.evaluate('Twilio.Device.disconnectAll()');
+      await waitInPage(alice.page, has('device.disconnect'), 10_000);
+      await waitInPage(bob.page, has('device.disconnect'), 10_000);
+      expect(await bob.page.evaluate('Twilio.Device.status()')).toBe('ready');
+    });
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+}
+
 describe('Denwa SDK', () => {
+  it('runs the 1.x API of the hands-on guide (Twilio.Device.setup, capability token): audio both ways, disconnectAll', async () => {
+    await guideCall();
+  }, 90_000);
+
   it('calls Denwa SDK: audio both ways, RFC 4733 digits logged, hangup ends both', async () => {
     await call('denwa', 'denwa', true);
   }, 90_000);

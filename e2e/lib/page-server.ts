@@ -1,7 +1,7 @@
 /**
  * Serves the test page, the SDK bundles under test and a silent WAV (so no sound comes from
  * sdk.twilio.com). `/?sdk=denwa` loads Denwa's own bundle (`packages/sdk/dist/denwa.min.js`, built by
- * `npm run build:sdk`) in place of the official one, with `Twilio.Device` aliased to `Denwa.Device`.
+ * `npm run build:sdk`) in place of the official one; it defines `Twilio.Device` itself (2.x class, 1.x statics).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -39,7 +39,7 @@ export async function startPageServer(sdk: SdkName): Promise<PageServer> {
     '/': ['text/html', readFileSync(`${PAGE_DIR}harness.html`)],
     '/harness.js': ['text/javascript', readFileSync(`${PAGE_DIR}harness.js`)],
     '/sdk.js': ['text/javascript', readFileSync(sdkPath(sdk))],
-    '/sdk-denwa.js': ['text/javascript', Buffer.concat([readFileSync(fileURLToPath(new URL('packages/sdk/dist/denwa.min.js', ROOT))), Buffer.from('\nwindow.Twilio = { Device: Denwa.Device };\n')])],
+    '/sdk-denwa.js': ['text/javascript', readFileSync(fileURLToPath(new URL('packages/sdk/dist/denwa.min.js', ROOT)))],
     '/silence.wav': ['audio/wav', silenceWav()],
   };
   const server: Server = createServer((req, res) => {

@@ -5,77 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Call } from './call.ts';
 import { Device, type DeviceOptions } from './device.ts';
-import type { MediaSession } from './media/peer-session.ts';
-import type { SocketLike } from './signaling/transport.ts';
-
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  readonly sent: string[] = [];
-  onopen: ((ev: unknown) => void) | null = null;
-  onclose: ((ev: { readonly code: number }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { readonly data: unknown }) => void) | null = null;
-  readonly url: string;
-
-  constructor(url: string) {
-    this.url = url;
-  }
-
-  send(data: string): void {
-    this.sent.push(data);
-  }
-
-  close(): void {
-    this.readyState = 3;
-  }
-
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-
-  drop(code = 1006): void {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-
-  receive(type: string, payload: object = {}): void {
-    this.onmessage?.({ data: JSON.stringify({ type, version: '1.6', payload }) });
-  }
-
-  raw(data: unknown): void {
-    this.onmessage?.({ data });
-  }
-
-  /** Parsed JSON frames sent by the SDK. */
-  frames(type?: string): { type: string; payload: Record<string, unknown> }[] {
-    return this.sent.filter((f) => f !== '\n').map((f) => JSON.parse(f) as { type: string; payload: Record<string, unknown> }).filter((f) => type === undefined || f.type === type);
-  }
-}
-
-class FakeMedia implements MediaSession {
-  readonly answers: string[] = [];
-  dtmfSupported = true;
-  readonly digits: string[] = [];
-  muted = false;
-  closed = false;
-  onIceState: ((state: string) => void) | null = null;
-  readonly localSdp = 'v=0 local';
-  readonly codec = 'pcmu';
-  readonly localStream = undefined;
-  readonly remoteStream = undefined;
-  createOffer(): Promise<string> { return Promise.resolve('offer-sdp'); }
-  applyAnswer(sdp: string): Promise<void> { this.answers.push(sdp); return Promise.resolve(); }
-  answerOffer(): Promise<string> { return Promise.resolve('answer-sdp'); }
-  restartOffer(): Promise<string> { return Promise.resolve('restart-sdp'); }
-  setMuted(muted: boolean): void { this.muted = muted; }
-  insertDtmf(digits: string): boolean {
-    if (!this.dtmfSupported) return false;
-    this.digits.push(digits);
-    return true;
-  }
-  close(): void { this.closed = true; }
-}
+import { FakeMedia, FakeSocket } from './fakes.test-helper.ts';
 
 const devices: Device[] = [];
 

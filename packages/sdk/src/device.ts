@@ -130,6 +130,11 @@ export class Device extends Emitter<DeviceEvents> {
 
   /** Places a call; the promise resolves with the call as soon as it is being set up. */
   connect(options: ConnectOptions = {}): Promise<Call> {
+    return Promise.resolve(this.connectCall(options));
+  }
+
+  /** {@link Device.connect} returning the call at once (Denwa; the 1.x layer uses it). */
+  connectCall(options: ConnectOptions = {}): Call {
     this.#assertAlive();
     const params = options.params ?? {};
     const call = new Call(this.#callContext(options.rtcConfiguration), {
@@ -141,7 +146,7 @@ export class Device extends Emitter<DeviceEvents> {
     this.#calls.push(call);
     this.#ensureStream();
     void call.start(encodeTwilioParams(params));
-    return Promise.resolve(call);
+    return call;
   }
 
   /** A new token: sent on the open socket; live calls are re-bound without touching media. */
