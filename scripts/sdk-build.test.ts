@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 const sdk = fileURLToPath(new URL('../packages/sdk/', import.meta.url));
@@ -20,5 +21,7 @@ describe('@denwa/sdk build', () => {
     const twilio = runInNewContext(`${bundle};[typeof Twilio.Device, typeof Twilio.Device.setup, typeof Twilio.Device.prototype.register, typeof Twilio.Connection]`, {}) as string[];
     expect(twilio).toEqual(['function', 'function', 'function', 'function']);
     for (const f of ['dist/v1.js', 'dist/v1-entry.d.ts']) expect(existsSync(`${sdk}${f}`)).toBe(true);
+    // The size budget of the SDK milestone: under 30 kB gzipped (the official 2.x bundle is about 66 kB).
+    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(30 * 1024);
   }, 60_000);
 });
