@@ -44,6 +44,26 @@ async function call(from: PageSdk, to: PageSdk, dtmf: boolean): Promise<void> {
       expect(bobHeard).toBeLessThanOrEqual(2000);
       const parentSid = await alice.page.evaluate<string>('window.h.callSid()');
       expect(parentSid).toMatch(/^CA[0-9a-f]{32}$/);
+      if (from === 'denwa') {
+        // The quality loop: a sample per second from the real getStats(), volume every 50 ms.
+        await alice.page.evaluate(`(() => {
+          window.__samples = []; window.__volumes = [];
+          window.h.call.on('sample', (s) => window.__samples.push(s));
+          window.h.call.on('volume', (i, o) => window.__volumes.push([i, o]));
+          return true;
+        })()`);
+        await waitInPage(alice.page, 'window.__samples.length >= 3', 10_000);
+        const samples = await alice.page.evaluate<{ codecName: string; mos: number | null; packetsReceived: number; bytesSent: number; rtt: number | null }[]>('window.__samples');
+        const last = samples.at(-1);
+        expect(last?.codecName).toBe('PCMU');
+        expect(last?.mos).toBeGreaterThan(4);
+        expect(last?.packetsReceived).toBeGreaterThan(30);
+        expect(last?.bytesSent).toBeGreaterThan(3000);
+        const volumes = await alice.page.evaluate<[number, number][]>('window.__volumes');
+        expect(volumes.length).toBeGreaterThan(20);
+        expect(Math.max(...volumes.map((v) => v[1]))).toBeGreaterThan(0.05); // bob's tone
+        expect(Math.max(...volumes.map((v) => v[0]))).toBeGreaterThan(0.05); // alice's own tone
+      }
       if (dtmf) {
         await alice.page.evaluate("window.h.digits('123#')");
         const deadline = Date.now() + 10_000;

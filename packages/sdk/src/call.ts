@@ -7,6 +7,8 @@ import { VoiceError, parseTwilioParams } from '@denwa/protocol';
 import { Emitter } from './events.ts';
 import { voiceEventSid } from './ids.ts';
 import type { MediaSession } from './media/peer-session.ts';
+import { CallQuality, type CallWarningName } from './quality/call-quality.ts';
+import type { QualitySample } from './quality/monitor.ts';
 import type { Payload, PStream } from './signaling/pstream.ts';
 
 /** @public */
@@ -36,6 +38,14 @@ export interface CallEvents {
   reject: [];
   messageReceived: [message: CallMessage];
   messageSent: [message: CallMessage];
+  /** Every second while the call is up. */
+  sample: [sample: QualitySample];
+  /** Every 50 ms while the call is up: microphone and far-end levels, 0–1. */
+  volume: [inputVolume: number, outputVolume: number];
+  warning: [name: CallWarningName, data: { readonly name: CallWarningName; readonly values: readonly (number | null)[] }];
+  'warning-cleared': [name: CallWarningName];
+  /** Every quality warning change, including `constant-audio-output-level`, which 2.x does not emit (the 1.x layer does). */
+  qualityChange: [name: CallWarningName, raised: boolean];
 }
 
 /** What a call needs from its device. */
@@ -71,6 +81,8 @@ export class Call extends Emitter<CallEvents> {
   #reconnect: string | undefined;
   #muted = false;
   #answered = false;
+  #quality: CallQuality | null = null;
+  readonly #createdAt = Date.now();
 
   constructor(ctx: CallContext, init: CallInit) {
     super();
@@ -324,7 +336,25 @@ export class Call extends Emitter<CallEvents> {
   #open(): void {
     if (this.#status === 'closed') return;
     this.#status = 'open';
+    this.#startQuality();
     this.emit('accept', this);
+  }
+
+  #startQuality(): void {
+    const media = this.#media;
+    if (media === null || this.#quality !== null) return;
+    this.#quality = new CallQuality(media, {
+      volume: (input, output) => this.emit('volume', input, output),
+      sample: (sample) => this.emit('sample', sample),
+      muted: () => this.#muted,
+      warning: (name, raised, values) => {
+        this.emit('qualityChange', name, raised);
+        if (name === 'constant-audio-output-level') return;
+        if (raised) this.emit('warning', name, { name, values });
+        else this.emit('warning-cleared', name);
+      },
+    }, this.#createdAt);
+    this.#quality.start();
   }
 
   #fail(error: VoiceError): void {
@@ -338,6 +368,7 @@ export class Call extends Emitter<CallEvents> {
   #close(): void {
     if (this.#status === 'closed') return;
     this.#status = 'closed';
+    this.#quality?.stop();
     this.#media?.close();
     this.#ctx.closed(this);
   }

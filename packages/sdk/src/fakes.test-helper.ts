@@ -1,5 +1,6 @@
 /** A scripted signaling socket and fake media for the SDK's unit tests. */
 import type { MediaSession } from './media/peer-session.ts';
+import type { RawStats } from './quality/monitor.ts';
 import type { SocketLike } from './signaling/transport.ts';
 
 export class FakeSocket implements SocketLike {
@@ -68,6 +69,10 @@ export class FakeMedia implements MediaSession {
     this.digits.push(digits);
     return true;
   }
+  stats: RawStats | null = null;
+  levelValues: { input: number; output: number } | null = null;
+  getStats(): Promise<RawStats | null> { return Promise.resolve(this.stats); }
+  levels(): { input: number; output: number } | null { return this.levelValues; }
   close(): void { this.closed = true; }
 }
 

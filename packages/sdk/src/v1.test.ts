@@ -1,5 +1,5 @@
 /** The 1.x layer (`Twilio.Device.setup`, `Connection`) over the 2.x Device, against a scripted server. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeMedia, FakeSocket } from './fakes.test-helper.ts';
 import { DeviceV1, type Connection } from './v1.ts';
 
@@ -110,6 +110,40 @@ describe('Twilio.Device 1.x', () => {
     socket().receive('invite', { callsid: 'CA5', sdp: 'offer', parameters: {} });
     socket().receive('cancel', { callsid: 'CA5' });
     expect(log.at(-1)).toBe('cancel');
+  });
+
+  it('samples every second and reports volume every 50 ms; a silent far end warns in 1.x only', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    try {
+      const { v1, socket, media } = setup();
+      connected(socket());
+      const conn = v1.connect({ To: 'bob' }) as Connection;
+      await vi.advanceTimersByTimeAsync(1);
+      socket().receive('answer', { callsid: 'CA6', sdp: 'answer-sdp', reconnect: 'r' });
+      const m = media[0];
+      if (m === undefined) throw new Error('no media');
+      let n = 0;
+      Object.defineProperty(m, 'stats', { get: () => { n++; return { timestamp: n * 1000, packetsSent: 50 * n, bytesSent: 8600 * n, packetsReceived: 50 * n, packetsLost: 0, bytesReceived: 8600 * n, jitter: 2, rtt: 30, codecName: 'PCMU' }; } });
+      let tick50 = 0;
+      Object.defineProperty(m, 'levelValues', { get: () => ({ input: (tick50++ % 2) * 0.5, output: 0 }) });
+      const samples: number[] = [];
+      const volumes: number[] = [];
+      const warnings2x: string[] = [];
+      const warnings1x: string[] = [];
+      conn.call.on('sample', (s) => samples.push(s.mos ?? 0));
+      conn.call.on('volume', (input) => volumes.push(input));
+      conn.call.on('warning', (name) => warnings2x.push(name));
+      conn.on('warning', (name) => warnings1x.push(name));
+      await vi.advanceTimersByTimeAsync(12_000);
+      expect(samples.length).toBeGreaterThanOrEqual(11);
+      expect(samples[1]).toBeGreaterThan(4.3);
+      expect(volumes.length).toBeGreaterThanOrEqual(230);
+      expect(warnings2x).toEqual([]);
+      expect(warnings1x).toEqual(['constant-audio-output-level']);
+      v1.disconnectAll();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('wraps errors with code and message, and refuses connect() before setup()', () => {

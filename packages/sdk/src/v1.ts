@@ -61,6 +61,9 @@ export class Connection extends Emitter<ConnectionEvents> {
     call.on('ringing', (early) => { if (this.#ringingState) this.emit('ringing', early); });
     call.on('reconnecting', (e) => this.emit('reconnecting', errorV1(e, this)));
     call.on('reconnected', () => this.emit('reconnected'));
+    call.on('volume', (input, output) => this.emit('volume', input, output));
+    // 1.x also reports constant-audio-output-level, which 2.x keeps to Insights.
+    call.on('qualityChange', (name, raised) => this.emit(raised ? 'warning' : 'warning-cleared', name));
   }
 
   get parameters(): Record<string, string> {

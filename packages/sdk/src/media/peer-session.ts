@@ -4,6 +4,8 @@
  * candidates from the SDP), RFC 4733 digits, mute, and playback of the remote stream.
  */
 
+import type { RawStats } from '../quality/monitor.ts';
+
 /** What a {@link Call} needs of its media; tests substitute their own. @public */
 export interface MediaSession {
   /** Outgoing call: the microphone, then an offer with every local candidate gathered. */
@@ -23,6 +25,10 @@ export interface MediaSession {
   setMuted(muted: boolean): void;
   /** Sends digits as RFC 4733 events; false when the remote side negotiated none (use the signaling fallback). */
   insertDtmf(digits: string): boolean;
+  /** This second's cumulative counters (twilio-signaling.md §6.5), or null before media. */
+  getStats(): Promise<RawStats | null>;
+  /** Current microphone and far-end levels, 0–1, or null when they cannot be measured. */
+  levels(): { readonly input: number; readonly output: number } | null;
   /** ICE connection state changes (`connected`, `disconnected`, `failed`, …). */
   onIceState: ((state: string) => void) | null;
   close(): void;
@@ -48,6 +54,7 @@ export class PeerSession implements MediaSession {
   #sender: RTCRtpSender | undefined;
   #muted = false;
   #closed = false;
+  #audio: { readonly context: AudioContext; input: LevelMeter | null; output: LevelMeter | null } | null = null;
   onIceState: ((state: string) => void) | null = null;
 
   constructor(options: PeerSessionOptions) {
@@ -124,11 +131,44 @@ export class PeerSession implements MediaSession {
     return true;
   }
 
+  async getStats(): Promise<RawStats | null> {
+    if (this.#closed) return null;
+    return rawStats(await this.#pc.getStats());
+  }
+
+  levels(): { readonly input: number; readonly output: number } | null {
+    const meters = this.#meters();
+    if (meters === null) return null;
+    return { input: meters.input?.read() ?? 0, output: meters.output?.read() ?? 0 };
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const track of this.#local?.getTracks() ?? []) track.stop();
     this.#pc.close();
+    void this.#audio?.context.close().catch(() => undefined);
+    this.#audio = null;
+  }
+
+  /** Analysers on the microphone and the remote stream, built once both exist. Null while audio cannot run. */
+  #meters(): { readonly context: AudioContext; input: LevelMeter | null; output: LevelMeter | null } | null {
+    if (this.#closed || typeof AudioContext === 'undefined') return null;
+    if (this.#audio === null) {
+      try {
+        this.#audio = { context: new AudioContext(), input: null, output: null };
+      } catch {
+        return null;
+      }
+    }
+    const audio = this.#audio;
+    if (audio.context.state !== 'running') {
+      void audio.context.resume().catch(() => undefined);
+      return null;
+    }
+    if (audio.input === null && this.#local !== undefined) audio.input = new LevelMeter(audio.context, this.#local);
+    if (audio.output === null && this.#remote !== undefined) audio.output = new LevelMeter(audio.context, this.#remote);
+    return audio;
   }
 
   async #addMicrophone(): Promise<void> {
@@ -181,4 +221,56 @@ export class PeerSession implements MediaSession {
       pc.addEventListener('icegatheringstatechange', check);
     });
   }
+}
+
+/** The level of one stream: mean of the analyser's frequency bins, 0–1 (as the 2.x SDK's `volume`). */
+class LevelMeter {
+  readonly #analyser: AnalyserNode;
+  readonly #bins: Uint8Array<ArrayBuffer>;
+
+  constructor(context: AudioContext, stream: MediaStream) {
+    this.#analyser = context.createAnalyser();
+    this.#analyser.fftSize = 32;
+    this.#analyser.smoothingTimeConstant = 0.4;
+    context.createMediaStreamSource(stream).connect(this.#analyser);
+    this.#bins = new Uint8Array(this.#analyser.frequencyBinCount);
+  }
+
+  read(): number {
+    this.#analyser.getByteFrequencyData(this.#bins);
+    let sum = 0;
+    for (const b of this.#bins) sum += b;
+    return this.#bins.length === 0 ? 0 : sum / this.#bins.length / 255;
+  }
+}
+
+type StatEntry = Record<string, unknown> & { readonly type: string; readonly id: string };
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** Reads the counters the 2.x StatsMonitor uses out of an RTCStatsReport. */
+export function rawStats(report: { forEach(fn: (value: unknown) => void): void }): RawStats | null {
+  const all: StatEntry[] = [];
+  report.forEach((v) => { all.push(v as StatEntry); });
+  const byId = new Map(all.map((e) => [e.id, e]));
+  const inbound = all.find((e) => e.type === 'inbound-rtp' && e['kind'] === 'audio');
+  const outbound = all.find((e) => e.type === 'outbound-rtp' && e['kind'] === 'audio');
+  if (inbound === undefined && outbound === undefined) return null;
+  const remoteInbound = all.find((e) => e.type === 'remote-inbound-rtp' && e['kind'] === 'audio');
+  const pair = all.find((e) => e.type === 'candidate-pair' && (e['nominated'] === true || e['selected'] === true) && e['state'] === 'succeeded');
+  const rttSec = num(remoteInbound?.['roundTripTime']) ?? num(pair?.['currentRoundTripTime']);
+  const codec = byId.get(str(outbound?.['codecId']) || str(inbound?.['codecId']));
+  const jitterSec = num(inbound?.['jitter']);
+  return {
+    timestamp: num(outbound?.['timestamp']) ?? num(inbound?.['timestamp']) ?? Date.now(),
+    packetsSent: num(outbound?.['packetsSent']) ?? 0,
+    bytesSent: num(outbound?.['bytesSent']) ?? 0,
+    packetsReceived: num(inbound?.['packetsReceived']) ?? 0,
+    packetsLost: Math.max(0, num(inbound?.['packetsLost']) ?? 0),
+    bytesReceived: num(inbound?.['bytesReceived']) ?? 0,
+    jitter: jitterSec === null ? null : jitterSec * 1000,
+    rtt: rttSec === null ? null : rttSec * 1000,
+    codecName: str(codec?.['mimeType']).replace(/^audio\//i, ''),
+  };
 }
