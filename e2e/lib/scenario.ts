@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import twilio from 'twilio';
 import type { Page } from 'playwright-core';
-import { launchParty, type Party } from './browser.ts';
+import { launchParty, waitInPage, type Party } from './browser.ts';
+import { expect } from 'vitest';
 import { ACCOUNT_SID, AUTH_TOKEN, startDenwa, type DenwaProcess } from './denwa-process.ts';
 import { startPageServer, type PageSdk, type PageServer, type SdkName } from './page-server.ts';
 import { writeToneWav } from './tones.ts';
@@ -83,4 +84,12 @@ export async function startScenario(sdk: SdkName): Promise<Scenario> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Each party hears the other's tone (±10 Hz) within 2 s of its call's accept. */
+export async function bothHear(alice: Party, bob: Party): Promise<void> {
+  const aliceHeard = await waitInPage<number>(alice.page, `window.h.heardAfterAccept(${String(BOB_HZ)}, 10)`, 10_000);
+  const bobHeard = await waitInPage<number>(bob.page, `window.h.heardAfterAccept(${String(ALICE_HZ)}, 10)`, 10_000);
+  expect(aliceHeard).toBeLessThanOrEqual(2000);
+  expect(bobHeard).toBeLessThanOrEqual(2000);
 }

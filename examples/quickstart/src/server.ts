@@ -40,6 +40,15 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** The SDK bundle, read per request (`npm run quickstart` builds it first). */
+function sdkBundle(file: string): Reply {
+  try {
+    return [200, 'text/javascript', readFileSync(file)];
+  } catch {
+    return [503, 'text/plain', 'the Denwa SDK bundle is not built: run npm run build:sdk'];
+  }
+}
+
 function send(res: ServerResponse, [status, type, body]: Reply): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
 }
@@ -52,7 +61,7 @@ export function startQuickstart(config: QuickstartConfig, credentials: Provision
   const backend = config.backend;
   const keys = backend.mode === 'twilio' ? { apiKey: backend.apiKey, apiSecret: backend.apiSecret, twimlAppSid: backend.twimlAppSid } : credentials;
   if (keys === null) throw new Error('no API key: provision Denwa first');
-  const sdk = readFileSync(fileURLToPath(new URL('../../packages/sdk/dist/denwa.min.js', ROOT)));
+  const sdkFile = fileURLToPath(new URL('../../packages/sdk/dist/denwa.min.js', ROOT));
   const page = readFileSync(fileURLToPath(new URL('public/index.html', ROOT)));
   const script = pageScript();
   let base = '';
@@ -60,7 +69,7 @@ export function startQuickstart(config: QuickstartConfig, credentials: Provision
   const route = async (req: IncomingMessage, url: URL): Promise<Reply> => {
     if (req.method === 'GET' && url.pathname === '/') return [200, 'text/html; charset=utf-8', page];
     if (req.method === 'GET' && url.pathname === '/quickstart.js') return [200, 'text/javascript', script];
-    if (req.method === 'GET' && url.pathname === '/denwa.min.js') return [200, 'text/javascript', sdk];
+    if (req.method === 'GET' && url.pathname === '/denwa.min.js') return sdkBundle(sdkFile);
     if (req.method === 'GET' && url.pathname === '/token') {
       const identity = url.searchParams.get('identity') ?? config.identity;
       if (!IDENTITY.test(identity)) return [400, 'application/json', JSON.stringify({ error: 'identity must be 1–121 letters, digits or underscores' })];

@@ -5,46 +5,38 @@
  */
 import { mos } from './mos.ts';
 
-/** Cumulative counters of one second's `getStats()` (see `media/peer-session.ts`). @public */
-export interface RawStats {
-  readonly timestamp: number;
+/** Packet and byte counters of one audio stream pair. @public */
+export interface StreamCounters {
   readonly packetsSent: number;
   readonly packetsReceived: number;
   readonly packetsLost: number;
   readonly bytesSent: number;
   readonly bytesReceived: number;
+}
+
+/** Cumulative counters of one second's `getStats()` (see `media/peer-session.ts`). @public */
+export interface RawStats extends StreamCounters {
+  readonly timestamp: number;
   /** Milliseconds, or null when unknown. */
   readonly jitter: number | null;
   readonly rtt: number | null;
   readonly codecName: string;
 }
 
-/** The `sample` event's payload. @public */
-export interface QualitySample {
+/** The `sample` event's payload: the counters are this second's deltas. @public */
+export interface QualitySample extends StreamCounters {
   readonly timestamp: number;
   readonly codecName: string;
   readonly rtt: number | null;
   readonly jitter: number | null;
   readonly mos: number | null;
-  /** Per-second deltas. */
-  readonly packetsSent: number;
-  readonly packetsReceived: number;
-  readonly packetsLost: number;
-  readonly bytesSent: number;
-  readonly bytesReceived: number;
   /** Packets lost in this second, in percent of those expected. */
   readonly packetsLostFraction: number;
   /** Mean of the second's 50 ms level readings, 0–32767 (null without readings). */
   readonly audioInputLevel: number | null;
   readonly audioOutputLevel: number | null;
-  readonly totals: {
-    readonly packetsSent: number;
-    readonly packetsReceived: number;
-    readonly packetsLost: number;
-    readonly bytesSent: number;
-    readonly bytesReceived: number;
-    readonly packetsLostFraction: number;
-  };
+  /** Cumulative counters, and the loss since the start in percent. */
+  readonly totals: StreamCounters & { readonly packetsLostFraction: number };
 }
 
 /** @public */
