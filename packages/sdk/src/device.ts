@@ -174,10 +174,6 @@ export class Device extends Emitter<DeviceEvents> {
     this.emit('destroyed');
   }
 
-  /** Test hook: drops the signaling socket as a network failure would. */
-  dropSignaling(): void {
-    this.#stream?.reconnectNow();
-  }
 
   #assertAlive(): void {
     if (this.#state === 'destroyed') throw new VoiceError(31000, 'the device is destroyed');

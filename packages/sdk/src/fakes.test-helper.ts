@@ -62,7 +62,6 @@ export class FakeMedia implements MediaSession {
   createOffer(): Promise<string> { return Promise.resolve('offer-sdp'); }
   applyAnswer(sdp: string): Promise<void> { this.answers.push(sdp); return Promise.resolve(); }
   answerOffer(): Promise<string> { return Promise.resolve('answer-sdp'); }
-  restartOffer(): Promise<string> { return Promise.resolve('restart-sdp'); }
   setMuted(muted: boolean): void { this.muted = muted; }
   insertDtmf(digits: string): boolean {
     if (!this.dtmfSupported) return false;

@@ -14,8 +14,6 @@ export interface MediaSession {
   applyAnswer(sdp: string): Promise<void>;
   /** Incoming call: the microphone, the server's offer, then the answer with its candidates. */
   answerOffer(offer: string): Promise<string>;
-  /** Media reconnection: an ICE-restart offer. */
-  restartOffer(): Promise<string>;
   /** The current local description (for resume invites). */
   readonly localSdp: string;
   /** The negotiated audio codec (`pcmu`, `opus`, …), or '' before negotiation. */
@@ -102,11 +100,6 @@ export class PeerSession implements MediaSession {
     await this.#pc.setRemoteDescription({ type: 'offer', sdp: offer });
     await this.#addMicrophone();
     await this.#pc.setLocalDescription(await this.#pc.createAnswer());
-    return this.#gathered();
-  }
-
-  async restartOffer(): Promise<string> {
-    await this.#pc.setLocalDescription(await this.#pc.createOffer({ iceRestart: true }));
     return this.#gathered();
   }
 

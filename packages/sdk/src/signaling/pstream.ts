@@ -121,10 +121,6 @@ export class PStream extends Emitter<PStreamEvents> {
     this.#transport.close();
   }
 
-  /** Drops the socket and reconnects (tests and network changes). */
-  reconnectNow(): void {
-    this.#transport.reconnectNow();
-  }
 
   #listenPayload(): Payload {
     const nav = typeof navigator === 'undefined' ? undefined : navigator;

@@ -112,14 +112,6 @@ export class WsTransport extends Emitter<TransportEvents> {
     if (wasOpen) this.emit('close', 1000);
   }
 
-  /** Drops the current socket and reconnects at once (tests, network changes). */
-  reconnectNow(): void {
-    if (this.#state === 'closed') return;
-    const socket = this.#socket;
-    if (socket !== null) this.#onClose(socket, 4000);
-    else this.#connect();
-  }
-
   #connect(): void {
     this.#clearTimers();
     this.#state = 'connecting';

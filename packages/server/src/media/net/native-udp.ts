@@ -86,6 +86,17 @@ function formatIpv4(ip: number): string {
   return `${String(ip >>> 24)}.${String((ip >>> 16) & 0xff)}.${String((ip >>> 8) & 0xff)}.${String(ip & 0xff)}`;
 }
 
+/** `map`'s value for `key`, computed once; the map is emptied when it reaches its bound. */
+function cached<K, V>(map: Map<K, V>, key: K, compute: (key: K) => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    if (map.size >= ADDRESS_CACHE_LIMIT) map.clear();
+    value = compute(key);
+    map.set(key, value);
+  }
+  return value;
+}
+
 class NativeUdpSocket implements DatagramSocket {
   readonly io = 'native';
   readonly #addon: UdpAddon;
@@ -147,7 +158,7 @@ class NativeUdpSocket implements DatagramSocket {
         const view = rx.subarray(offset, offset + length);
         const data = b0 >= 128 && b0 <= 191 ? view : Buffer.from(view);
         try {
-          this.#onMessage(data, this.#name(meta[m + 1] ?? 0), meta[m + 2] ?? 0, 4);
+          this.#onMessage(data, cached(this.#names, meta[m + 1] ?? 0, formatIpv4), meta[m + 2] ?? 0, 4);
         } catch {
           // The handler's contract is never to throw; one datagram must not cost the rest of the batch.
         }
@@ -158,29 +169,9 @@ class NativeUdpSocket implements DatagramSocket {
     }
   }
 
-  #name(ip: number): string {
-    let name = this.#names.get(ip);
-    if (name === undefined) {
-      if (this.#names.size >= ADDRESS_CACHE_LIMIT) this.#names.clear();
-      name = formatIpv4(ip);
-      this.#names.set(ip, name);
-    }
-    return name;
-  }
-
-  #number(address: string): number {
-    let ip = this.#numbers.get(address);
-    if (ip === undefined) {
-      if (this.#numbers.size >= ADDRESS_CACHE_LIMIT) this.#numbers.clear();
-      ip = parseIpv4(address);
-      this.#numbers.set(address, ip);
-    }
-    return ip;
-  }
-
   send(data: Buffer, offset: number, length: number, port: number, address: string): void {
     if (this.#closed) return;
-    const ip = this.#number(address);
+    const ip = cached(this.#numbers, address, parseIpv4);
     if (ip < 0 || !(port > 0 && port <= 65535) || !(length >= 0 && length <= this.#slot && offset >= 0 && offset + length <= data.length)) {
       this.#sendErrors++;
       return;
