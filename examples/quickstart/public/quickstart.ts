@@ -50,8 +50,8 @@ function log(message: string, kind = ''): void {
 }
 
 async function fetchToken(): Promise<TokenResponse> {
-  const res = await fetch(`/token${location.search}`);
-  if (!res.ok) throw new Error(`/token answered ${String(res.status)}`);
+  const res = await fetch(`token${location.search}`);
+  if (!res.ok) throw new Error(`the token URL answered ${String(res.status)}`);
   return (await res.json()) as TokenResponse;
 }
 

@@ -35,7 +35,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
   registerApi(app, deps);
-  registerConsole(app, { ...deps.console, publicUrl: deps.publicUrl, accountSid: deps.defaultAccountSid });
+  registerConsole(app, { ...deps.console, publicUrl: deps.publicUrl, accountSid: deps.defaultAccountSid }, {
+    store: deps.store,
+    ids: deps.ids,
+    clock: deps.clock,
+    publicUrl: () => deps.publicUrl,
+  });
   await app.ready();
   return app;
 }

@@ -5,17 +5,18 @@
 import type { IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { VoiceError, type AccountSid } from '@denwa/protocol';
 import { buildApp } from './app.ts';
 import { CallEngine } from './calls/index.ts';
-import { insightsHome } from './console/index.ts';
+import { ensureApiKey, insightsHome } from './console/index.ts';
 import { MediaRelay, nativeUdpFallbackReason } from './media/index.ts';
 import { PresenceRegistry, SignalingServer, mintAccessToken, verifyToken } from './signaling/index.ts';
 import { HttpWebhookClient } from './webhooks/index.ts';
 import { prepareDataDir, resolvePublicUrl, trustInstructions, type DataDir, type DenwaConfig, type TokenOptions } from './config/index.ts';
 import { RandomIdGenerator, SystemClock, createLogger, type Clock, type IdGenerator, type Logger } from './core/index.ts';
-import { openSqliteStore, type ApiKeyRecord, type Store } from './store/index.ts';
+import { openSqliteStore, type Store } from './store/index.ts';
 import { DENWA_VERSION } from './version.ts';
 
 export interface StartOptions {
@@ -51,6 +52,12 @@ function boundPort(address: string | { port: number } | null): number {
 
 /** The friendly name of the API key `denwa token` signs with (created on first use). */
 export const CLI_KEY_NAME = 'denwa token';
+
+/** The browser SDK's and the softphone page's sources in this checkout (see console/web-assets.ts). */
+const WEB_SOURCES = {
+  sdkEntry: fileURLToPath(new URL('../../sdk/src/browser.ts', import.meta.url)),
+  phoneDir: fileURLToPath(new URL('../../../examples/quickstart/public', import.meta.url)),
+};
 
 /** The account's record is kept in step with the credentials of the data dir (or the environment). */
 async function syncAccount(store: Store, dataDir: DataDir, now: number): Promise<void> {
@@ -138,7 +145,7 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
       defaultAccountSid: accountSid,
       calls: engine,
       get publicUrl(): string { return publicUrl; },
-      console: { version: DENWA_VERSION, httpsUrl: null as string | null, caCertPem: dataDir.tls.caPem },
+      console: { version: DENWA_VERSION, httpsUrl: null as string | null, caCertPem: dataDir.tls.caPem, webSources: WEB_SOURCES },
     };
     app = await buildApp(deps);
     await app.listen({ host: config.host, port: config.httpPort });
@@ -225,7 +232,7 @@ export async function mintDevelopmentToken(config: DenwaConfig, options: TokenOp
     if (options.applicationSid !== null && (await store.applications.get(accountSid, options.applicationSid)) === null) {
       throw new VoiceError(21218, `${options.applicationSid} is not an application of ${accountSid}`);
     }
-    const key = await cliKey(store, accountSid, ids, clock);
+    const key = await ensureApiKey(store, accountSid, CLI_KEY_NAME, ids, clock);
     return await mintAccessToken({
       accountSid,
       apiKeySid: key.sid,
@@ -239,17 +246,4 @@ export async function mintDevelopmentToken(config: DenwaConfig, options: TokenOp
   } finally {
     await store.close();
   }
-}
-
-async function cliKey(store: Store, accountSid: AccountSid, ids: IdGenerator, clock: Clock): Promise<ApiKeyRecord> {
-  for (let offset = 0; offset < 100_000; offset += 100) {
-    const page = await store.apiKeys.list(accountSid, { offset, limit: 100 });
-    const found = page.items.find((k) => k.friendlyName === CLI_KEY_NAME);
-    if (found !== undefined) return found;
-    if (!page.hasMore) break;
-  }
-  const now = clock.now();
-  const key: ApiKeyRecord = { sid: ids.sid('apiKey'), accountSid, friendlyName: CLI_KEY_NAME, secret: ids.secret(), dateCreated: now, dateUpdated: now };
-  await store.apiKeys.insert(key);
-  return key;
 }

@@ -1,4 +1,5 @@
 /** Builds the HTTP app over an in-memory store for REST tests (`app.inject()`, no sockets). */
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { ManualClock } from '@denwa/testkit';
 import type { AccountSid } from '@denwa/protocol';
@@ -8,6 +9,12 @@ import { RandomIdGenerator } from '../src/core/index.ts';
 import { createMemoryStore, type Store } from '../src/store/index.ts';
 
 export const PUBLIC_URL = 'http://127.0.0.1:3000';
+
+/** This checkout's SDK and softphone sources, as `main.ts` passes them. */
+export const WEB_SOURCES = {
+  sdkEntry: fileURLToPath(new URL('../../sdk/src/browser.ts', import.meta.url)),
+  phoneDir: fileURLToPath(new URL('../../../examples/quickstart/public', import.meta.url)),
+};
 
 export interface AppHarness {
   readonly app: Awaited<ReturnType<typeof buildApp>>;
@@ -49,7 +56,7 @@ export async function makeApp(options: { calls?: (deps: { store: Store; clock: M
     publicUrl: PUBLIC_URL,
     defaultAccountSid: accountSid,
     log: pino({ level: 'silent' }),
-    console: { version: 'test', httpsUrl: null, caCertPem: null },
+    console: { version: 'test', httpsUrl: null, caCertPem: null, webSources: WEB_SOURCES },
   });
   return {
     app,

@@ -1,13 +1,22 @@
 /**
- * The web console's entry routes: `/` (a status page linking the API and the local CA), `/healthz`
- * and `/ca.crt` (the local CA certificate, so a browser or OS can be told to trust it).
+ * The web console's entry routes: `/` (a status page linking the API and the local CA), `/healthz`,
+ * `/ca.crt` (the local CA certificate, so a browser or OS can be told to trust it), the softphone at
+ * `/phone/`, and the SDK's bundle and default sounds under `/sdk/`.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AccountSid } from '@denwa/protocol';
+import type { Clock, IdGenerator } from '../core/index.ts';
+import type { Store } from '../store/ports.ts';
 import { escapeHtml } from './escape-html.ts';
 import { registerInsightsIntake, type InsightsIntakeStats } from './insights-intake.ts';
+import { registerPhone } from './phone.ts';
+import { lazyBundle, registerSdkAssets, type WebAssetSources } from './web-assets.ts';
 
 export { INSIGHTS_HOME_SEGMENT, insightsHome } from './insights-intake.ts';
+export { ensureApiKey, ensureApplication } from './provision.ts';
+export { PHONE_APP_NAME, PHONE_DEFAULT_IDENTITY, PHONE_KEY_NAME, phoneTwiml } from './phone.ts';
+export { SOUND_NAMES, soundWav } from './sounds.ts';
+export type { WebAssetSources } from './web-assets.ts';
 
 export interface ConsoleDeps {
   readonly version: string;
@@ -17,12 +26,26 @@ export interface ConsoleDeps {
   readonly httpsUrl: string | null;
   /** PEM of the local CA, or null when the certificate was provided by the operator. */
   readonly caCertPem: string | null;
+  /** Where the SDK and softphone sources are; null serves neither (503). */
+  readonly webSources: WebAssetSources | null;
 }
 
-export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
+/** What the softphone needs besides the console's own settings. */
+export interface ConsoleServices {
+  readonly store: Store;
+  readonly ids: IdGenerator;
+  readonly clock: Clock;
+  readonly publicUrl: () => string;
+}
+
+export function registerConsole(app: FastifyInstance, deps: ConsoleDeps, services: ConsoleServices): void {
   const insights: InsightsIntakeStats = { events: 0, metrics: 0 };
   app.get('/healthz', () => ({ status: 'ok', version: deps.version, insights }));
   registerInsightsIntake(app, insights);
+  const sources = deps.webSources ?? { sdkEntry: '/nonexistent/denwa-sdk.ts', phoneDir: '/nonexistent/denwa-phone' };
+  const sdk = lazyBundle(sources.sdkEntry, 'Denwa');
+  registerSdkAssets(app, sdk);
+  registerPhone(app, { ...services, accountSid: deps.accountSid, sources, sdk });
 
   app.get('/ca.crt', async (_req, reply) => {
     if (deps.caCertPem === null) return reply.code(404).type('text/plain').send('no local CA: this server uses a provided certificate\n');
@@ -40,6 +63,7 @@ function statusPage(d: ConsoleDeps): string {
     ['REST API', `${api}.json`],
     ['TwiML Bins', `${d.publicUrl}/v1/TwimlBins`],
     ['HTTPS', d.httpsUrl ?? 'off'],
+    ['Softphone', `${d.publicUrl}/phone/`],
   ];
   const list = rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join('');
   const ca = d.caCertPem === null ? '' : '<p>Browsers need to trust the local CA for <code>wss://</code>: <a href="/ca.crt">download denwa-local-ca.crt</a>.</p>';
