@@ -53,7 +53,7 @@ describe('server', () => {
     expect((await fetch(`${server.url}/token?identity=bad%20name`)).status).toBe(400);
     expect((await (await fetch(`${server.url}/token`)).json() as { identity: string }).identity).toBe('twilio_user');
     expect([200, 503]).toContain((await fetch(`${server.url}/denwa.min.js`)).status); // 503 until npm run build:sdk
-    expect(await (await fetch(`${server.url}/`)).text()).toContain('<script src="/denwa.min.js">');
+    expect(await (await fetch(`${server.url}/`)).text()).toContain('<script src="denwa.min.js">');
 
     const params = { To: 'bob', From: 'client:alice' };
     const signature = twilio.getExpectedTwilioSignature(TOKEN, `${server.url}/voice`, params);
