@@ -53,6 +53,10 @@ export interface CallContext {
   readonly stream: () => PStream;
   readonly media: (call: Call) => MediaSession;
   readonly closed: (call: Call) => void;
+  /** Digits are being sent (the device plays their sounds). */
+  readonly digits: (digits: string) => void;
+  /** The call's output volume changed. */
+  readonly outputVolumeChanged: (call: Call) => void;
 }
 
 export interface CallInit {
@@ -82,6 +86,7 @@ export class Call extends Emitter<CallEvents> {
   #muted = false;
   #answered = false;
   #quality: CallQuality | null = null;
+  #outputVolume = 1;
   readonly #createdAt = Date.now();
 
   constructor(ctx: CallContext, init: CallInit) {
@@ -125,6 +130,23 @@ export class Call extends Emitter<CallEvents> {
 
   isMuted(): boolean {
     return this.#muted;
+  }
+
+  /** Denwa: this call's playback volume, 0–1 (times `device.audio.outputVolume`). */
+  get outputVolume(): number {
+    return this.#outputVolume;
+  }
+
+  /** Denwa: sets this call's playback volume, 0–1, on every speaker device. */
+  setOutputVolume(volume: number): void {
+    this.#outputVolume = Number.isFinite(volume) ? Math.min(1, Math.max(0, volume)) : 1;
+    this.#ctx.outputVolumeChanged(this);
+  }
+
+  /** Switches the microphone of a live call (device.audio.setInputDevice does this for every call). */
+  async switchInput(constraints: MediaTrackConstraints | boolean): Promise<void> {
+    if (this.#status === 'closed') return;
+    await this.#media?.setInput(constraints);
   }
 
   getLocalStream(): MediaStream | undefined {
@@ -201,6 +223,7 @@ export class Call extends Emitter<CallEvents> {
   sendDigits(digits: string): void {
     if (!DIGITS.test(digits)) throw new VoiceError(31000, 'Illegal character passed into sendDigits');
     if (this.#status !== 'open' || digits === '') return;
+    this.#ctx.digits(digits);
     if (this.#media?.insertDtmf(digits) !== true) this.#ctx.stream().dtmf(this.#sid, digits);
   }
 

@@ -3,6 +3,9 @@
  * reconnection over Denwa's (or Twilio's) PStream signaling.
  */
 import { VoiceError, encodeTwilioParams } from '@denwa/protocol';
+import { AudioHelper } from './audio/audio-helper.ts';
+import { browserAudioEnvironment, type AudioEnvironment, type Playback } from './audio/playback.ts';
+import { defaultSoundsBase, dtmfSound, soundUrls, type SoundName, type SoundOverrides } from './audio/sounds.ts';
 import { Call, customParametersOf, toVoiceError, type CallContext } from './call.ts';
 import { Emitter } from './events.ts';
 import { temporaryCallSid } from './ids.ts';
@@ -32,9 +35,12 @@ export interface DeviceOptions {
   readonly tokenRefreshMs?: number;
   readonly logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly rtcConfiguration?: RTCConfiguration;
-  /** Tests: open sockets and media sessions without a browser. */
+  /** URLs replacing the default sounds (served by Denwa at `/sdk/sounds/`). */
+  readonly sounds?: SoundOverrides;
+  /** Tests: open sockets, media sessions and audio outputs without a browser. */
   readonly socketFactory?: SocketFactory;
   readonly mediaFactory?: (options: PeerSessionOptions) => MediaSession;
+  readonly audioEnvironment?: AudioEnvironment;
 }
 
 /** @public */
@@ -55,11 +61,16 @@ export interface DeviceEvents {
 }
 
 const REREGISTER_MS = 30_000;
+/** How long each DTMF key's sound is apart, and a `w` pause. */
+const DTMF_SOUND_MS = 200;
+const DTMF_PAUSE_MS = 500;
 
 export class Device extends Emitter<DeviceEvents> {
   readonly #options: DeviceOptions;
   readonly #calls: Call[] = [];
-  readonly #outputs = new Map<Call, HTMLAudioElement>();
+  readonly #outputs = new Map<Call, Playback>();
+  readonly #audio: AudioHelper;
+  #ringing: Playback | null = null;
   #token: string;
   #stream: PStream | null = null;
   #state: DeviceState = 'unregistered';
@@ -76,7 +87,18 @@ export class Device extends Emitter<DeviceEvents> {
     if (typeof token !== 'string' || token === '') throw new VoiceError(31000, 'a token string is required');
     this.#token = token;
     this.#options = options;
+    const urls = soundUrls(defaultSoundsBase(signalingUris(options)[0]), options.sounds);
+    this.#audio = new AudioHelper(options.audioEnvironment ?? browserAudioEnvironment(), {
+      soundUrl: (name: SoundName) => urls.get(name) ?? null,
+      error: (error) => { this.emit('error', error); },
+      inputChanged: async (constraints) => { await Promise.all(this.#calls.map((c) => c.switchInput(constraints))); },
+    });
     this.#installCloseProtection();
+  }
+
+  /** The audio devices, their routing, the sound toggles and the output volume. */
+  get audio(): AudioHelper {
+    return this.#audio;
   }
 
   /** The SDK version. */
@@ -144,6 +166,7 @@ export class Device extends Emitter<DeviceEvents> {
       customParameters: new Map(Object.entries(params)),
     });
     this.#calls.push(call);
+    this.#watchSounds(call);
     this.#ensureStream();
     void call.start(encodeTwilioParams(params));
     return call;
@@ -170,6 +193,7 @@ export class Device extends Emitter<DeviceEvents> {
     this.#stream = null;
     if (this.#beforeUnload !== null && typeof window !== 'undefined') window.removeEventListener('beforeunload', this.#beforeUnload);
     this.#rejectRegister(new VoiceError(31000, 'the device was destroyed'));
+    this.#audio.destroy();
     this.#state = 'destroyed';
     this.emit('destroyed');
   }
@@ -278,6 +302,8 @@ export class Device extends Emitter<DeviceEvents> {
       ...(typeof reconnect === 'string' ? { reconnect } : {}),
     });
     this.#calls.push(call);
+    this.#watchSounds(call);
+    this.#updateRinging();
     this.emit('incoming', call);
   }
 
@@ -312,7 +338,7 @@ export class Device extends Emitter<DeviceEvents> {
       media: (call) => {
         const options: PeerSessionOptions = {
           codecPreferences: this.#options.codecPreferences ?? ['pcmu', 'opus'],
-          audioConstraints: () => true,
+          audioConstraints: () => this.#audio.audioConstraints,
           onRemoteStream: (stream) => { this.#play(call, stream); },
           ...(configuration === undefined ? {} : { rtcConfiguration: configuration }),
         };
@@ -321,28 +347,59 @@ export class Device extends Emitter<DeviceEvents> {
       closed: (call) => {
         const i = this.#calls.indexOf(call);
         if (i >= 0) this.#calls.splice(i, 1);
-        const out = this.#outputs.get(call);
-        if (out !== undefined) {
-          out.srcObject = null;
-          this.#outputs.delete(call);
-        }
+        this.#audio.stop(this.#outputs.get(call) ?? null);
+        this.#outputs.delete(call);
+        this.#updateRinging();
       },
+      digits: (digits) => { this.#playDigits(digits); },
+      outputVolumeChanged: () => { this.#audio.applyVolumes(); },
     };
   }
 
-  /** Plays a call's remote audio; a blocked autoplay is reported as the call's error. */
+  /** Plays a call's remote audio on the speaker devices; a blocked autoplay is reported as the call's error. */
   #play(call: Call, stream: MediaStream): void {
-    if (typeof document === 'undefined') return;
-    let el = this.#outputs.get(call);
-    if (el === undefined) {
-      el = document.createElement('audio');
-      el.autoplay = true;
-      this.#outputs.set(call, el);
-    }
-    el.srcObject = stream;
-    el.play().catch((err: unknown) => {
-      call.emit('error', new VoiceError(31000, `the browser blocked audio playback: ${err instanceof Error ? err.message : String(err)}`));
+    this.#audio.stop(this.#outputs.get(call) ?? null);
+    this.#outputs.set(call, this.#audio.play('speaker', { stream }, {
+      scale: () => call.outputVolume,
+      onError: (error) => { call.emit('error', error); },
+    }));
+  }
+
+  /** The outgoing and disconnect sounds of one call, and the ring's end. */
+  #watchSounds(call: Call): void {
+    call.on('accept', () => {
+      this.#updateRinging();
+      void this.#audio.refresh();
+      if (call.direction === 'OUTGOING' && this.#audio.outgoing()) this.#audio.playSound('outgoing', 'speaker');
     });
+    call.on('disconnect', () => {
+      if (this.#audio.disconnect()) this.#audio.playSound('disconnect', 'speaker');
+    });
+  }
+
+  /** The incoming ring plays on the ringtone devices while any incoming call is pending. */
+  #updateRinging(): void {
+    const pending = this.#calls.some((c) => c.direction === 'INCOMING' && c.status() === 'pending');
+    if (pending && this.#ringing === null && this.#audio.incoming()) this.#ringing = this.#audio.playSound('incoming', 'ringtone', true);
+    if (!pending && this.#ringing !== null) {
+      this.#audio.stop(this.#ringing);
+      this.#ringing = null;
+    }
+  }
+
+  /** Each key's sound on the speaker devices, 200 ms apart, `w` a 500 ms pause. */
+  #playDigits(digits: string): void {
+    let at = 0;
+    for (const key of digits) {
+      const name = dtmfSound(key);
+      if (name === null) {
+        at += DTMF_PAUSE_MS;
+        continue;
+      }
+      if (at === 0) this.#audio.playSound(name, 'speaker');
+      else setTimeout(() => { if (this.#state !== 'destroyed') this.#audio.playSound(name, 'speaker'); }, at);
+      at += DTMF_SOUND_MS;
+    }
   }
 
   #armExpiry(ttlSec: number): void {

@@ -1,4 +1,5 @@
 /** A scripted signaling socket and fake media for the SDK's unit tests. */
+import type { AudioEnvironment, AudioOutputElement, MediaDevicesLike } from './audio/playback.ts';
 import type { MediaSession } from './media/peer-session.ts';
 import type { RawStats } from './quality/monitor.ts';
 import type { SocketLike } from './signaling/transport.ts';
@@ -63,6 +64,8 @@ export class FakeMedia implements MediaSession {
   applyAnswer(sdp: string): Promise<void> { this.answers.push(sdp); return Promise.resolve(); }
   answerOffer(): Promise<string> { return Promise.resolve('answer-sdp'); }
   setMuted(muted: boolean): void { this.muted = muted; }
+  readonly inputs: (MediaTrackConstraints | boolean)[] = [];
+  setInput(constraints: MediaTrackConstraints | boolean): Promise<void> { this.inputs.push(constraints); return Promise.resolve(); }
   insertDtmf(digits: string): boolean {
     if (!this.dtmfSupported) return false;
     this.digits.push(digits);
@@ -75,3 +78,68 @@ export class FakeMedia implements MediaSession {
   close(): void { this.closed = true; }
 }
 
+
+/** An audio element that records what the SDK did with it. */
+export class FakeAudioElement implements AudioOutputElement {
+  srcObject: MediaProvider | null = null;
+  src = '';
+  loop = false;
+  volume = 1;
+  sinkId = '';
+  playing = false;
+  refusePlay: Error | null = null;
+  readonly #ended: (() => void)[] = [];
+  setSinkId(id: string): Promise<void> { this.sinkId = id; return Promise.resolve(); }
+  play(): Promise<void> {
+    if (this.refusePlay !== null) return Promise.reject(this.refusePlay);
+    this.playing = true;
+    return Promise.resolve();
+  }
+  pause(): void { this.playing = false; }
+  addEventListener(_type: 'ended', listener: () => void): void { this.#ended.push(listener); }
+  end(): void { this.playing = false; for (const l of this.#ended) l(); }
+}
+
+function info(kind: MediaDeviceKind, deviceId: string, label: string): MediaDeviceInfo {
+  return { kind, deviceId, label, groupId: 'g', toJSON: () => ({}) };
+}
+
+/** Two microphones and three outputs (as Chromium's fake devices), with a scriptable `devicechange`. */
+export class FakeAudioEnvironment implements AudioEnvironment {
+  readonly elements: FakeAudioElement[] = [];
+  canSelectOutput = true;
+  refusePlay: Error | null = null;
+  devices: MediaDeviceInfo[] = [
+    info('audioinput', 'default', 'Default Input'), info('audioinput', 'mic-2', 'Headset Mic'),
+    info('audiooutput', 'default', 'Default Output'), info('audiooutput', 'spk-1', 'Speakers'), info('audiooutput', 'hs-2', 'Headset'),
+  ];
+  readonly gum: MediaStreamConstraints[] = [];
+  readonly #changed: (() => void)[] = [];
+  readonly mediaDevices: MediaDevicesLike = {
+    enumerateDevices: () => Promise.resolve([...this.devices]),
+    getUserMedia: (constraints) => {
+      this.gum.push(constraints);
+      const track = { stop: () => undefined, kind: 'audio' };
+      return Promise.resolve({ getTracks: () => [track], getAudioTracks: () => [track] } as unknown as MediaStream);
+    },
+    addEventListener: (_t, l) => { this.#changed.push(l); },
+    removeEventListener: (_t, l) => { const i = this.#changed.indexOf(l); if (i >= 0) this.#changed.splice(i, 1); },
+  };
+
+  createElement(): FakeAudioElement {
+    const el = new FakeAudioElement();
+    el.refusePlay = this.refusePlay;
+    this.elements.push(el);
+    return el;
+  }
+
+  /** Elements currently playing this URL (or stream), with their sinks. */
+  playing(source: string | object): FakeAudioElement[] {
+    return this.elements.filter((e) => e.playing && (typeof source === 'string' ? e.src === source : e.srcObject === source));
+  }
+
+  unplug(deviceId: string): void {
+    this.devices = this.devices.filter((d) => d.deviceId !== deviceId);
+    for (const l of this.#changed) l();
+  }
+}

@@ -4,6 +4,10 @@
  * @packageDocumentation
  */
 export { VoiceError, isVoiceError, errorDefinition, type ErrorCode } from '@denwa/protocol';
+export { AudioHelper, type AudioHelperEvents } from './audio/audio-helper.ts';
+export { OutputDeviceCollection } from './audio/output-devices.ts';
+export type { AudioEnvironment, AudioOutputElement, MediaDevicesLike } from './audio/playback.ts';
+export type { SoundName, SoundOverrides } from './audio/sounds.ts';
 export { Call, type CallDirection, type CallEvents, type CallMessage, type CallStatus } from './call.ts';
 export { Device, type ConnectOptions, type DeviceEvents, type DeviceOptions, type DeviceState } from './device.ts';
 export type { MediaSession } from './media/peer-session.ts';

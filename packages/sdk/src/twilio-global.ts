@@ -4,7 +4,8 @@
  * `.connect(params)`, …), so pages for either SDK run on this one file.
  */
 import { Device } from './device.ts';
-import { DeviceV1, type Connection, type DeviceStatusV1, type DeviceV1Events, type ErrorV1, type SetupOptionsV1 } from './v1.ts';
+import type { AudioHelper } from './audio/audio-helper.ts';
+import { DeviceV1, type Connection, type DeviceStatusV1, type DeviceV1Events, type ErrorV1, type SetupOptionsV1, type SoundTogglesV1 } from './v1.ts';
 
 const v1 = new DeviceV1();
 
@@ -13,6 +14,16 @@ export class TwilioDevice extends Device {
   /** The 1.x singleton behind the static members. */
   static get v1(): DeviceV1 {
     return v1;
+  }
+
+  /** 1.x `Twilio.Device.audio` (null before setup). */
+  static get audio(): AudioHelper | null {
+    return v1.audio;
+  }
+
+  /** 1.x `Twilio.Device.sounds`. */
+  static get sounds(): SoundTogglesV1 {
+    return v1.sounds;
   }
 
   static setup(token: string, options?: SetupOptionsV1): typeof TwilioDevice {

@@ -5,6 +5,7 @@
  * static members are the 1.x singleton.
  */
 import type { VoiceError } from '@denwa/protocol';
+import type { AudioHelper } from './audio/audio-helper.ts';
 import type { Call, CallStatus } from './call.ts';
 import { Device, type DeviceOptions } from './device.ts';
 import { Emitter } from './events.ts';
@@ -139,12 +140,19 @@ export class Connection extends Emitter<ConnectionEvents> {
 }
 
 /** 1.x `Device.setup` options (those that matter here; others are accepted and ignored). @public */
-export interface SetupOptionsV1 extends Omit<DeviceOptions, 'socketFactory' | 'mediaFactory'> {
+export interface SetupOptionsV1 extends Omit<DeviceOptions, 'socketFactory' | 'mediaFactory' | 'audioEnvironment'> {
   /** Connect without registering for incoming calls. */
   readonly noRegister?: boolean;
   /** Emit `ringing` and report the `ringing` status. */
   readonly enableRingingState?: boolean;
   readonly debug?: boolean;
+}
+
+/** @public */
+export interface SoundTogglesV1 {
+  incoming(enable?: boolean): boolean;
+  outgoing(enable?: boolean): boolean;
+  disconnect(enable?: boolean): boolean;
 }
 
 /** @public */
@@ -167,6 +175,21 @@ export class DeviceV1 extends Emitter<DeviceV1Events> {
   /** The 2.x device underneath (null before `setup`). */
   get device(): Device | null {
     return this.#device;
+  }
+
+  /** The AudioHelper (null before `setup`, as in 1.x). */
+  get audio(): AudioHelper | null {
+    return this.#device?.audio ?? null;
+  }
+
+  /** 1.x sound toggles: `sounds.incoming(false)` silences the ring, and so on. */
+  get sounds(): SoundTogglesV1 {
+    const audio = (): AudioHelper | null => this.#device?.audio ?? null;
+    return {
+      incoming: (enable?: boolean) => audio()?.incoming(enable) ?? true,
+      outgoing: (enable?: boolean) => audio()?.outgoing(enable) ?? true,
+      disconnect: (enable?: boolean) => audio()?.disconnect(enable) ?? true,
+    };
   }
 
   /** Creates the device and registers (unless `noRegister`); again with a new token, refreshes it. */

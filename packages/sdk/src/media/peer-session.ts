@@ -5,6 +5,7 @@
  */
 
 import type { RawStats } from '../quality/monitor.ts';
+import { LevelMeter } from './level-meter.ts';
 
 /** What a {@link Call} needs of its media; tests substitute their own. @public */
 export interface MediaSession {
@@ -21,6 +22,8 @@ export interface MediaSession {
   readonly localStream: MediaStream | undefined;
   readonly remoteStream: MediaStream | undefined;
   setMuted(muted: boolean): void;
+  /** Switches the microphone mid-call (a new getUserMedia, the track replaced without renegotiation). */
+  setInput(constraints: MediaTrackConstraints | boolean): Promise<void>;
   /** Sends digits as RFC 4733 events; false when the remote side negotiated none (use the signaling fallback). */
   insertDtmf(digits: string): boolean;
   /** This second's cumulative counters (twilio-signaling.md §6.5), or null before media. */
@@ -108,6 +111,23 @@ export class PeerSession implements MediaSession {
     for (const track of this.#local?.getAudioTracks() ?? []) track.enabled = !muted;
   }
 
+  async setInput(constraints: MediaTrackConstraints | boolean): Promise<void> {
+    const previous = this.#local;
+    if (previous === undefined || this.#sender === undefined || this.#closed) return;
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: constraints });
+    const track = stream.getAudioTracks()[0];
+    const sender = this.#sender;
+    if (track === undefined || this.#isClosed()) {
+      for (const t of stream.getTracks()) t.stop();
+      return;
+    }
+    track.enabled = !this.#muted;
+    await sender.replaceTrack(track);
+    for (const old of previous.getTracks()) old.stop();
+    this.#local = stream;
+    if (this.#audio !== null) this.#audio.input = null;
+  }
+
   insertDtmf(digits: string): boolean {
     const dtmf = this.#sender?.dtmf;
     if (dtmf === null || dtmf === undefined || !dtmf.canInsertDTMF) return false;
@@ -142,6 +162,10 @@ export class PeerSession implements MediaSession {
     this.#pc.close();
     void this.#audio?.context.close().catch(() => undefined);
     this.#audio = null;
+  }
+
+  #isClosed(): boolean {
+    return this.#closed;
   }
 
   /** Analysers on the microphone and the remote stream, built once both exist. Null while audio cannot run. */
@@ -213,27 +237,6 @@ export class PeerSession implements MediaSession {
       const timer = setTimeout(done, GATHER_TIMEOUT_MS);
       pc.addEventListener('icegatheringstatechange', check);
     });
-  }
-}
-
-/** The level of one stream: mean of the analyser's frequency bins, 0–1 (as the 2.x SDK's `volume`). */
-class LevelMeter {
-  readonly #analyser: AnalyserNode;
-  readonly #bins: Uint8Array<ArrayBuffer>;
-
-  constructor(context: AudioContext, stream: MediaStream) {
-    this.#analyser = context.createAnalyser();
-    this.#analyser.fftSize = 32;
-    this.#analyser.smoothingTimeConstant = 0.4;
-    context.createMediaStreamSource(stream).connect(this.#analyser);
-    this.#bins = new Uint8Array(this.#analyser.frequencyBinCount);
-  }
-
-  read(): number {
-    this.#analyser.getByteFrequencyData(this.#bins);
-    let sum = 0;
-    for (const b of this.#bins) sum += b;
-    return this.#bins.length === 0 ? 0 : sum / this.#bins.length / 255;
   }
 }
 
