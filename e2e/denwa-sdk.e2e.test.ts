@@ -3,10 +3,15 @@
  * Denwa, and interoperates with the official, unmodified `@twilio/voice-sdk` 2.x in both directions,
  * with audio checked by frequency on both sides.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitInPage } from './lib/browser.ts';
+import { waitInPage, type Party } from './lib/browser.ts';
 import type { PageSdk } from './lib/page-server.ts';
 import { ALICE_HZ, BOB_HZ, bothHear, startScenario, type Scenario } from './lib/scenario.ts';
+import { writeToneWav } from './lib/tones.ts';
 
 let s: Scenario;
 
@@ -82,17 +87,28 @@ async function call(from: PageSdk, to: PageSdk, dtmf: boolean): Promise<void> {
   }
 }
 
+interface MediaRecord {
+  readonly op: 'sink' | 'play';
+  readonly id: string;
+  readonly src: string;
+  readonly volume: number;
+}
+
+const mediaLog = (page: Party['page']): Promise<MediaRecord[]> => page.evaluate<MediaRecord[]>('window.__media');
+
 /**
  * The 1.x API as the hands-on guide's page uses it: `Twilio.Device.setup(token)` with a capability
  * token, `ready`, `error`, a `connect` handler that adds `warning`/`warning-cleared` listeners,
- * `disconnect`, `incoming` + `conn.accept()`, `Twilio.Device.connect({To})`, `disconnectAll()`.
+ * `disconnect`, `incoming` + `conn.accept()`, `Twilio.Device.connect({To})`, `disconnectAll()`, and
+ * speaker/ringtone selection with `Twilio.Device.audio.speakerDevices.set(...)`: bob rings on both
+ * of Chromium's fake outputs (Denwa's default ring) and hears the call on the first one.
  */
 async function guideCall(): Promise<void> {
   const [alice, bob] = await Promise.all([s.party(ALICE_HZ, 'denwa'), s.party(BOB_HZ, 'denwa')]);
   try {
     await s.explain({ alice: alice.page, bob: bob.page }, async () => {
       for (const [party, name] of [[alice, 'alice'], [bob, 'bob']] as const) {
-        await party.page.evaluate(`window.h.setup1(${JSON.stringify(s.capabilityToken(name))}, ${JSON.stringify(s.denwa.chunderw)})`);
+        await party.page.evaluate(`window.h.setup1(${JSON.stringify(s.capabilityToken(name))}, ${JSON.stringify(s.denwa.chunderw)}, { sounds: {} })`);
         await party.page.evaluate(`(() => {
           Twilio.Device.connect((conn) => {
             window.h.note('device.connect', conn.status());
@@ -105,6 +121,14 @@ async function guideCall(): Promise<void> {
         await waitInPage(party.page, has('device.ready'), 15_000);
         expect(await party.page.evaluate('Twilio.Device.status()')).toBe('ready');
       }
+      await waitInPage(bob.page, 'Twilio.Device.audio.availableOutputDevices.size >= 3', 10_000);
+      const outputs = await bob.page.evaluate<string[]>(`(async () => {
+        const ids = [...Twilio.Device.audio.availableOutputDevices.keys()].filter((id) => id !== 'default');
+        await Twilio.Device.audio.speakerDevices.set(ids[0]);
+        await Twilio.Device.audio.ringtoneDevices.set(ids);
+        return ids;
+      })()`);
+      expect(outputs).toHaveLength(2);
       await alice.page.evaluate("window.h.connect1({ To: 'bob' })");
       await waitInPage(bob.page, has('device.incoming'), 15_000);
       await bob.page.evaluate('window.h.accept()');
@@ -113,6 +137,11 @@ async function guideCall(): Promise<void> {
       expect(await alice.page.evaluate('Twilio.Device.status()')).toBe('busy');
       expect(await alice.page.evaluate('Twilio.Device.activeConnection().status()')).toBe('open');
       await bothHear(alice, bob);
+      const media = await mediaLog(bob.page);
+      // The default ring comes from the Denwa server that serves signaling.
+      const rang = media.filter((m) => m.op === 'play' && m.src === `https://${s.denwa.chunderw}/sdk/sounds/incoming.wav`);
+      expect(rang.map((m) => m.id).sort(), JSON.stringify(media)).toEqual([...outputs].sort());
+      expect(media.filter((m) => m.op === 'play' && m.src === 'stream').map((m) => m.id)).toEqual([outputs[0]]);
       await alice.page.evaluate('Twilio.Device.disconnectAll()');
       await waitInPage(alice.page, has('device.disconnect'), 10_000);
       await waitInPage(bob.page, has('device.disconnect'), 10_000);
@@ -127,6 +156,41 @@ async function guideCall(): Promise<void> {
 describe('Denwa SDK', () => {
   it('runs the 1.x API of the hands-on guide (Twilio.Device.setup, capability token): audio both ways, disconnectAll', async () => {
     await guideCall();
+  }, 90_000);
+
+  it('fetches and plays a custom incoming sound from the page\'s own server, and stops ringing on cancel', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'denwa-sound-'));
+    const wav = join(dir, 'ring.wav');
+    writeToneWav(wav, 1000);
+    let hits = 0;
+    const server = createServer((req, res) => {
+      if (req.url !== '/custom-ring.wav') { res.writeHead(404).end(); return; }
+      hits += 1;
+      res.writeHead(200, { 'content-type': 'audio/wav', 'access-control-allow-origin': '*' }).end(readFileSync(wav));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const address = server.address();
+    const url = `http://127.0.0.1:${String(typeof address === 'object' && address !== null ? address.port : 0)}/custom-ring.wav`;
+    const [alice, bob] = await Promise.all([s.party(ALICE_HZ, 'denwa'), s.party(BOB_HZ, 'denwa')]);
+    try {
+      await s.explain({ alice: alice.page, bob: bob.page }, async () => {
+        await bob.page.evaluate(`window.h.setup2(${JSON.stringify(s.accessToken('bob'))}, ${JSON.stringify(s.denwa.chunderw)}, { sounds: { incoming: ${JSON.stringify(url)} } })`);
+        await alice.page.evaluate(`window.h.setup2(${JSON.stringify(s.accessToken('alice'))}, ${JSON.stringify(s.denwa.chunderw)})`);
+        expect(await bob.page.evaluate('window.h.register2()')).toBe('registered');
+        await alice.page.evaluate("window.h.connect2({ To: 'bob' })");
+        await waitInPage(bob.page, has('device.incoming'), 15_000);
+        await waitInPage(bob.page, `window.__media.some((m) => m.op === 'play' && m.src === ${JSON.stringify(url)})`, 10_000);
+        expect(hits).toBeGreaterThanOrEqual(1);
+        await alice.page.evaluate('window.h.hangup()');
+        await waitInPage(bob.page, has('call.cancel'), 10_000);
+        expect(await bob.page.evaluate('window.h.device.calls.length')).toBe(0);
+      });
+    } finally {
+      await alice.close();
+      await bob.close();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 90_000);
 
   it('calls Denwa SDK: audio both ways, RFC 4733 digits logged, hangup ends both', async () => {

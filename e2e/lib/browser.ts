@@ -10,7 +10,28 @@ export interface Party {
   close(): Promise<void>;
 }
 
-export async function launchParty(toneWav: string, pageUrl: string): Promise<Party> {
+export interface PartyOptions {
+  /** HTTP Basic credentials for the page's origin. */
+  readonly httpCredentials?: { readonly username: string; readonly password: string };
+  /** Runs in every page before its own scripts. */
+  readonly initScript?: string;
+}
+
+/**
+ * Records what the page does with audio elements into `window.__media`: each `setSinkId` and
+ * `play` with the element's source (`stream` for a MediaStream), sink and volume.
+ */
+export const MEDIA_RECORDER = `(() => {
+  const media = window.__media = [];
+  const proto = HTMLMediaElement.prototype;
+  const source = (el) => el.srcObject ? 'stream' : (el.src || '');
+  const sink = proto.setSinkId;
+  const play = proto.play;
+  proto.setSinkId = function (id) { media.push({ op: 'sink', id, src: source(this), volume: this.volume }); return sink.call(this, id); };
+  proto.play = function () { media.push({ op: 'play', id: this.sinkId, src: source(this), volume: this.volume }); return play.call(this); };
+})();`;
+
+export async function launchParty(toneWav: string, pageUrl: string, options: PartyOptions = {}): Promise<Party> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -21,7 +42,8 @@ export async function launchParty(toneWav: string, pageUrl: string): Promise<Par
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
-  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, ...(options.httpCredentials === undefined ? {} : { httpCredentials: { ...options.httpCredentials } }) });
+  if (options.initScript !== undefined) await context.addInitScript(options.initScript);
   const open = async (): Promise<Page> => {
     const page = await context.newPage();
     await page.goto(pageUrl);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import twilio from 'twilio';
 import type { Page } from 'playwright-core';
-import { launchParty, waitInPage, type Party } from './browser.ts';
+import { MEDIA_RECORDER, launchParty, waitInPage, type Party } from './browser.ts';
 import { expect } from 'vitest';
 import { ACCOUNT_SID, AUTH_TOKEN, startDenwa, type DenwaProcess } from './denwa-process.ts';
 import { startPageServer, type PageSdk, type PageServer, type SdkName } from './page-server.ts';
@@ -61,7 +61,7 @@ export async function startScenario(sdk: SdkName): Promise<Scenario> {
     async party(hz, sdk) {
       const wav = join(dir, `tone-${String(hz)}.wav`);
       writeToneWav(wav, hz);
-      const party = await launchParty(wav, sdk === 'denwa' ? `${pages.url}?sdk=denwa` : pages.url);
+      const party = await launchParty(wav, sdk === 'denwa' ? `${pages.url}?sdk=denwa` : pages.url, { initScript: MEDIA_RECORDER });
       parties.push(party);
       return party;
     },

@@ -65,9 +65,9 @@
     },
     since(mark, event) { return h.log.slice(mark).some((e) => e.event === event); },
     // ── 1.x ──
-    setup1(token, chunderw) {
+    setup1(token, chunderw, options) {
       const Device = window.Twilio.Device;
-      Device.setup(token, { chunderw, sounds, debug: false, enableRingingState: true });
+      Device.setup(token, Object.assign({ chunderw, sounds, debug: false, enableRingingState: true }, options || {}));
       Device.ready(() => h.note('device.ready'));
       Device.offline(() => h.note('device.offline'));
       Device.error((e) => h.note('device.error', e && e.code));

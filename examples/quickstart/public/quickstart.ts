@@ -1,7 +1,8 @@
 /**
  * The softphone page of the hands-on guide, on Denwa's SDK (the Voice SDK 2.x API): register as the
- * identity `/token` gives, call a client or a number, answer or refuse incoming calls, hear both
- * levels, send digits, and log quality warnings as the guide's `quickstart.js` did.
+ * identity the token URL gives, call a client or a number, answer or refuse incoming calls, hear
+ * both levels, send digits, pick the microphone, speakers and ringtone devices, set the output
+ * volume, and log quality warnings as the guide's `quickstart.js` did.
  */
 
 /** What this page uses of the SDK (the bundle's `Denwa` global). */
@@ -15,8 +16,27 @@ interface SdkCall {
   readonly parameters: Record<string, string>;
 }
 
+interface SdkOutputDevices {
+  get(): Set<MediaDeviceInfo>;
+  set(ids: string[]): Promise<void>;
+}
+
+interface SdkAudio {
+  on(event: string, fn: (...args: never[]) => void): SdkAudio;
+  readonly availableInputDevices: Map<string, MediaDeviceInfo>;
+  readonly availableOutputDevices: Map<string, MediaDeviceInfo>;
+  readonly inputDevice: MediaDeviceInfo | null;
+  readonly speakerDevices: SdkOutputDevices;
+  readonly ringtoneDevices: SdkOutputDevices;
+  readonly isOutputSelectionSupported: boolean;
+  outputVolume: number;
+  setInputDevice(id: string): Promise<void>;
+  refresh(): Promise<void>;
+}
+
 interface SdkDevice {
   on(event: string, fn: (...args: never[]) => void): SdkDevice;
+  readonly audio: SdkAudio;
   register(): Promise<void>;
   connect(options: { params: Record<string, string> }): Promise<SdkCall>;
   updateToken(token: string): void;
@@ -82,11 +102,53 @@ function meters(input: number, output: number): void {
   $('output-meter').style.width = `${String(Math.min(100, Math.round(output * 100)))}%`;
 }
 
+/** Fills a device picker, keeping what is selected in the SDK selected. */
+function fillPicker(id: string, devices: Map<string, MediaDeviceInfo>, selected: ReadonlySet<string>): void {
+  const select = $(id) as HTMLSelectElement;
+  select.replaceChildren(...[...devices.values()].map((d) => {
+    const option = document.createElement('option');
+    option.value = d.deviceId;
+    option.textContent = d.label === '' ? d.deviceId : d.label;
+    option.selected = selected.has(d.deviceId);
+    return option;
+  }));
+}
+
+function selectedIds(id: string): string[] {
+  return Array.from(($(id) as HTMLSelectElement).selectedOptions, (o) => o.value);
+}
+
+function wireAudio(device: SdkDevice): void {
+  const audio = device.audio;
+  const ids = (set: Set<MediaDeviceInfo>): Set<string> => new Set([...set].map((d) => d.deviceId));
+  const refill = (): void => {
+    fillPicker('mic', audio.availableInputDevices, new Set([audio.inputDevice?.deviceId ?? 'default']));
+    fillPicker('speaker', audio.availableOutputDevices, ids(audio.speakerDevices.get()));
+    fillPicker('ringtone', audio.availableOutputDevices, ids(audio.ringtoneDevices.get()));
+  };
+  audio.on('deviceChange', (lost: MediaDeviceInfo[]) => {
+    if (lost.length > 0) log(`Lost ${lost.map((d) => d.label || d.deviceId).join(', ')}; using the default instead.`, 'warning');
+    refill();
+  });
+  refill();
+  if (!audio.isOutputSelectionSupported) for (const id of ['speaker', 'ringtone']) ($(id) as HTMLSelectElement).disabled = true;
+  const report = (what: string) => (e: unknown) => { log(`Could not set the ${what}: ${e instanceof Error ? e.message : String(e)}`, 'warning'); };
+  $('mic').addEventListener('change', () => { void audio.setInputDevice(selectedIds('mic')[0] ?? 'default').catch(report('microphone')); });
+  $('speaker').addEventListener('change', () => { void audio.speakerDevices.set(selectedIds('speaker')).then(() => { log(`Speakers: ${selectedIds('speaker').join(', ')}`); }, report('speakers')); });
+  $('ringtone').addEventListener('change', () => { void audio.ringtoneDevices.set(selectedIds('ringtone')).then(() => { log(`Ringtone devices: ${selectedIds('ringtone').join(', ')}`); }, report('ringtone devices')); });
+  const volume = $('volume') as HTMLInputElement;
+  volume.addEventListener('input', () => {
+    audio.outputVolume = Number(volume.value) / 100;
+    $('volume-value').textContent = `${volume.value}%`;
+  });
+}
+
 async function main(): Promise<void> {
   const { identity, token, device: options } = await fetchToken();
   $('identity').textContent = identity;
   const device = new Denwa.Device(token, { ...options, closeProtection: true });
   state.device = device;
+  wireAudio(device);
   device.on('registered', () => { log('Twilio.Device Ready!'); setCallButtons(state.call !== null); });
   device.on('unregistered', () => { log('Offline.'); });
   device.on('error', (e: { code: number; message: string }) => { log(`Error ${String(e.code)}: ${e.message}`, 'warning'); });
