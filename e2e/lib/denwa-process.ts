@@ -20,12 +20,12 @@ export interface DenwaProcess {
   stop(): Promise<void>;
 }
 
-export async function startDenwa(): Promise<DenwaProcess> {
+export async function startDenwa(options: { readonly env?: Readonly<Record<string, string>> } = {}): Promise<DenwaProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'denwa-e2e-'));
   const proc: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
     [BIN, 'start', '--data-dir', join(dir, 'data'), '--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--media-port', '0', '--log-level', 'debug'],
-    { env: { ...process.env, DENWA_ACCOUNT_SID: ACCOUNT_SID, DENWA_AUTH_TOKEN: AUTH_TOKEN } },
+    { env: { ...process.env, DENWA_ACCOUNT_SID: ACCOUNT_SID, DENWA_AUTH_TOKEN: AUTH_TOKEN, ...options.env } },
   );
   const stdout: string[] = [];
   const stderr: string[] = [];

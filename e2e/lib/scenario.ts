@@ -31,8 +31,8 @@ export interface Scenario {
   close(): Promise<void>;
 }
 
-export async function startScenario(sdk: SdkName): Promise<Scenario> {
-  const denwa = await startDenwa();
+export async function startScenario(sdk: SdkName, options: { readonly denwaEnv?: Readonly<Record<string, string>> } = {}): Promise<Scenario> {
+  const denwa = await startDenwa(options.denwaEnv === undefined ? {} : { env: options.denwaEnv });
   const web = await startWebhookServer();
   const pages = await startPageServer(sdk);
   const dir = mkdtempSync(join(tmpdir(), 'denwa-tones-'));

@@ -11,7 +11,7 @@ import { VoiceError, type AccountSid } from '@denwa/protocol';
 import { buildApp } from './app.ts';
 import { CallEngine } from './calls/index.ts';
 import { ensureApiKey, insightsHome } from './console/index.ts';
-import { MediaRelay, nativeUdpFallbackReason } from './media/index.ts';
+import { MediaRelay, nativeUdpFallbackReason, type MediaImpairment } from './media/index.ts';
 import { PresenceRegistry, SignalingServer, mintAccessToken, verifyToken } from './signaling/index.ts';
 import { HttpWebhookClient } from './webhooks/index.ts';
 import { prepareDataDir, resolvePublicUrl, trustInstructions, type DataDir, type DenwaConfig, type TokenOptions } from './config/index.ts';
@@ -126,6 +126,8 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
     relay = await MediaRelay.start({ bindAddress: config.host, port: config.mediaPort, io: config.mediaIo, advertisedAddress, clock, log: log.child({ mod: 'media' }) });
     const fallback = nativeUdpFallbackReason();
     if (relay.io === 'dgram' && config.mediaIo === 'auto' && fallback !== null) log.warn({ reason: fallback }, 'media relay uses node:dgram (more CPU per call)');
+    const mediaRelay = relay;
+    if (config.testHooks) log.warn('test hooks are on: /test/Impairments can degrade calls (never use this in production)');
     const presence = new PresenceRegistry(() => clock.now());
     const webhooks = new HttpWebhookClient({
       authTokenFor: async (sid) => (await store.accounts.get(sid))?.authToken ?? null,
@@ -144,6 +146,7 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
       log,
       defaultAccountSid: accountSid,
       calls: engine,
+      testHooks: config.testHooks ? { impair: (callSid: string, impairment: MediaImpairment | null) => mediaRelay.impair(callSid, impairment) } : null,
       get publicUrl(): string { return publicUrl; },
       console: { version: DENWA_VERSION, httpsUrl: null as string | null, caCertPem: dataDir.tls.caPem, webSources: WEB_SOURCES },
     };

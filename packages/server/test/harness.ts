@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { ManualClock } from '@denwa/testkit';
 import type { AccountSid } from '@denwa/protocol';
+import type { TestHooks } from '../src/api/index.ts';
 import { buildApp } from '../src/app.ts';
 import type { CallEngine } from '../src/calls/index.ts';
 import { RandomIdGenerator } from '../src/core/index.ts';
@@ -33,7 +34,7 @@ export function basic(user: string, pass: string): string {
   return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 }
 
-export async function makeApp(options: { calls?: (deps: { store: Store; clock: ManualClock; ids: RandomIdGenerator }) => CallEngine } = {}): Promise<AppHarness> {
+export async function makeApp(options: { calls?: (deps: { store: Store; clock: ManualClock; ids: RandomIdGenerator }) => CallEngine; testHooks?: TestHooks } = {}): Promise<AppHarness> {
   const store = createMemoryStore();
   const clock = new ManualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
   const ids = new RandomIdGenerator();
@@ -53,6 +54,7 @@ export async function makeApp(options: { calls?: (deps: { store: Store; clock: M
     ids,
     clock,
     ...(calls === undefined ? {} : { calls }),
+    ...(options.testHooks === undefined ? {} : { testHooks: options.testHooks }),
     publicUrl: PUBLIC_URL,
     defaultAccountSid: accountSid,
     log: pino({ level: 'silent' }),

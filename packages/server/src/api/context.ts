@@ -6,6 +6,18 @@ import type { Store } from '../store/ports.ts';
 import { authenticate, requireAccount, type Principal } from './auth.ts';
 import { paramsOf, stripJson, type Params } from './form.ts';
 
+/** An impairment of what one leg receives (see media's `MediaImpairment`). */
+export interface LegImpairment {
+  readonly lossPercent: number;
+  readonly delayMs: number;
+  readonly stopped: boolean;
+}
+
+export interface TestHooks {
+  /** Impairs every leg of the call (null lifts it); how many legs there were. */
+  impair(callSid: string, impairment: LegImpairment | null): number;
+}
+
 /** What the REST API needs from the rest of the server. */
 export interface ApiDeps {
   readonly store: Store;
@@ -17,6 +29,8 @@ export interface ApiDeps {
   readonly defaultAccountSid: AccountSid;
   /** The call engine, for `Calls.create` and live-call updates; absent in REST-only tests. */
   readonly calls?: CallEngine;
+  /** Test-only endpoints (`--test-hooks on`); absent otherwise. */
+  readonly testHooks?: TestHooks | null;
 }
 
 export const API_VERSION = '2010-04-01';

@@ -11,9 +11,10 @@ import { callWriteRoutes } from './calls-write.ts';
 import type { ApiDeps } from './context.ts';
 import { keyRoutes } from './keys.ts';
 import { notificationRoutes } from './notifications.ts';
+import { testHookRoutes } from './test-hooks.ts';
 import { twimlBinRoutes } from './twiml-bins.ts';
 
-export type { ApiDeps } from './context.ts';
+export type { ApiDeps, LegImpairment, TestHooks } from './context.ts';
 export { installErrorHandlers, errorResponse } from './error-handler.ts';
 export { authenticate, parseBasicAuth, type Principal } from './auth.ts';
 
@@ -26,4 +27,5 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   callWriteRoutes(app, deps);
   notificationRoutes(app, deps);
   twimlBinRoutes(app, deps);
+  if (deps.testHooks !== undefined && deps.testHooks !== null) testHookRoutes(app, deps, deps.testHooks);
 }

@@ -88,6 +88,11 @@ export const OPTIONS = {
     help: 'How the media relay does UDP: native (batched recvmmsg/sendmmsg, Linux, built by npm ci), '
       + 'dgram (node:dgram, portable, more CPU per call) or auto (native where it is built).',
   },
+  testHooks: {
+    flag: 'test-hooks', env: 'DENWA_TEST_HOOKS', type: 'on-off', metavar: 'on|off', default: 'off',
+    required: false, secret: false, commands: BOTH,
+    help: 'Test-only endpoints under /test/ (media impairment of a call leg, Basic auth). Never on in production.',
+  },
   rtpPortRange: {
     flag: 'rtp-port-range', env: 'DENWA_RTP_PORT_RANGE', type: 'port-range', metavar: 'MIN-MAX',
     default: '10000-20000', required: false, secret: false, commands: BOTH,

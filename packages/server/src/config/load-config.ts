@@ -43,6 +43,8 @@ export interface DenwaConfig {
   readonly mediaPort: number;
   /** The media relay's UDP implementation. */
   readonly mediaIo: MediaIo;
+  /** Test-only HTTP endpoints (`/test/…`), off unless asked for. */
+  readonly testHooks: boolean;
   readonly rtpPortRange: PortRange;
   readonly sipPort: number;
   /** A real certificate to serve instead of the local CA's; null to use the local CA. */
@@ -225,6 +227,7 @@ const configSchema = z
     publicUrl: z.url({ protocol: /^https?$/ }).nullable(),
     mediaPort: port,
     mediaIo: z.enum(MEDIA_IO_MODES),
+    testHooks: z.boolean(),
     rtpPortRange: z
       .object({ min: z.int().min(MIN_RTP_PORT).max(MAX_PORT), max: z.int().min(MIN_RTP_PORT).max(MAX_PORT) })
       .readonly()
@@ -277,6 +280,7 @@ export function loadConfig(flags: Flags, env: Env, cwd: string = process.cwd()):
     publicUrl: read.optional('publicUrl'),
     mediaPort: read.required('mediaPort'),
     mediaIo: read.required('mediaIo'),
+    testHooks: read.required('testHooks'),
     rtpPortRange: read.required('rtpPortRange'),
     sipPort: read.required('sipPort'),
     tls: certFile !== null && keyFile !== null ? { certFile: resolve(cwd, certFile), keyFile: resolve(cwd, keyFile) } : null,

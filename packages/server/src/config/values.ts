@@ -121,6 +121,7 @@ export interface ValueTypes {
   'port-range': PortRange;
   'log-level': LogLevel;
   'media-io': MediaIo;
+  'on-off': boolean;
   'account-sid': AccountSid;
   'auth-token': string;
   identity: string;
@@ -144,6 +145,7 @@ export const VALUE_SCHEMAS: { readonly [K in ValueType]: z.ZodType<ValueTypes[K]
   'port-range': portRangeSchema,
   'log-level': z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`),
   'media-io': z.enum(MEDIA_IO_MODES, `must be one of ${MEDIA_IO_MODES.join(', ')}`),
+  'on-off': z.string().refine((v) => v === 'on' || v === 'off', 'must be on or off').transform((v) => v === 'on'),
   'account-sid': z.custom<AccountSid>((v) => isSid('account', v), 'must be AC followed by 32 lowercase hex digits'),
   'auth-token': z.string().regex(AUTH_TOKEN, 'must be 16–256 letters or digits'),
   identity: z.string().refine(isClientIdentity, `must be 1–${MAX_IDENTITY_LENGTH} letters, digits or underscores`),

@@ -2,3 +2,4 @@
 export { WebRtcEndpoint } from './webrtc-endpoint.ts';
 export { zeroCounters, type EndpointContext, type EndpointRegistry, type MediaCounters } from './endpoint-context.ts';
 export type { LegStats } from './rtcp-reporter.ts';
+export type { MediaImpairment } from './impairment.ts';

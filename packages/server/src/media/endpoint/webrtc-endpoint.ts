@@ -9,11 +9,11 @@ import { VoiceError } from '@denwa/protocol';
 import type { MediaCodec, MediaEndpoint, MediaEventListener, MediaEndpointEvent, MediaResult } from '../../calls/ports.ts';
 import { DtlsServer, type DtlsConnection } from '../dtls/index.ts';
 import { DtmfDetector, RtpRewriter, isRtcpPacket, type DtmfDigit } from '../rtp/index.ts';
-import { buildAnswer, buildOffer, buildReinviteAnswer, isIceRestart, parseAnswer, parseOffer, type AudioCodecName, type NegotiatedMedia, type OfferParams, type ParsedOffer } from '../sdp/index.ts';
-import type { SrtpSession} from '../srtp/index.ts';
-import { srtpSessionsFromDtls, srtpSuiteForProtectionProfile } from '../srtp/index.ts';
+import { buildAnswer, buildOffer, buildReinviteAnswer, isIceRestart, offeredAudioCodecs, parseAnswer, parseOffer, type AudioCodecName, type NegotiatedMedia, type OfferParams } from '../sdp/index.ts';
+import { srtpSessionsFromDtls, srtpSuiteForProtectionProfile, type SrtpSession } from '../srtp/index.ts';
 import { IceLiteAgent, generateIcePwd, generateIceUfrag } from '../stun/index.ts';
 import { zeroCounters, type EndpointContext, type MediaCounters } from './endpoint-context.ts';
+import { ImpairedSender, type DatagramSender, type MediaImpairment } from './impairment.ts';
 import { RtcpReporter, type LegStats } from './rtcp-reporter.ts';
 
 const AUDIO_CODECS: readonly AudioCodecName[] = ['PCMU', 'opus', 'PCMA'];
@@ -71,6 +71,8 @@ export class WebRtcEndpoint implements MediaEndpoint {
   #fillerSeq = 0;
   #fillerTs = 0;
   readonly #bound: Remote[] = [];
+  /** Where this leg's RTP, RTCP and STUN go: the relay's socket, or an impaired view of it (test hooks). */
+  #out: DatagramSender | null = null;
 
   constructor(ctx: EndpointContext, label: string, onEvent: MediaEventListener) {
     this.#ctx = ctx;
@@ -126,7 +128,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
   answerOffer(offerSdp: string): MediaResult<string> {
     const offer = parseOffer(offerSdp);
     if (offer instanceof VoiceError) return { ok: false, error: offer };
-    const preferences = offerOrder(offer);
+    const preferences = offeredAudioCodecs(offer);
     const built = buildAnswer(offer, { ...this.#localParams(), codecPreferences: preferences.length > 0 ? preferences : AUDIO_CODECS });
     if (built instanceof VoiceError) return { ok: false, error: built };
     this.#localSdp = built.sdp;
@@ -242,7 +244,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
       return;
     }
     this.counters.packetsOut++;
-    this.#ctx.socket.send(result.bytes, 0, result.bytes.length, port, address);
+    (this.#out ?? this.#ctx.socket).send(result.bytes, 0, result.bytes.length, port, address);
     if (result.kind !== 'response') return;
     if (!this.#bound.some((b) => b.address === address && b.port === port)) {
       if (this.#bound.length >= 8) {
@@ -339,7 +341,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
     this.#rtcp?.onSent(len - 12, out.readUInt32BE(4), now);
     this.counters.packetsOut++;
     this.#ctx.totals.rtpRelayed++;
-    this.#ctx.socket.send(out, 0, protectedLen, remote.port, remote.address);
+    (this.#out ?? this.#ctx.socket).send(out, 0, protectedLen, remote.port, remote.address);
     return true;
   }
 
@@ -400,7 +402,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
     if (typeof protectedLen !== 'number') return;
     this.#rtcp?.onSent(silence.payload.length, packet.readUInt32BE(4), now);
     this.counters.packetsOut++;
-    this.#ctx.socket.send(packet, 0, protectedLen, remote.port, remote.address);
+    (this.#out ?? this.#ctx.socket).send(packet, 0, protectedLen, remote.port, remote.address);
   }
 
   /** Periodic work: RTCP, consent freshness and the connect timeout. Called by the relay. */
@@ -434,7 +436,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
     if (typeof len !== 'number') return;
     this.counters.rtcpOut++;
     this.counters.packetsOut++;
-    this.#ctx.socket.send(out, 0, len, remote.port, remote.address);
+    (this.#out ?? this.#ctx.socket).send(out, 0, len, remote.port, remote.address);
   }
 
   #onDigit(d: DtmfDigit): void {
@@ -479,17 +481,18 @@ export class WebRtcEndpoint implements MediaEndpoint {
     return this.#closed;
   }
 
+  /** Test hooks: impairs what this leg is sent from now on (null: no impairment). */
+  impair(impairment: MediaImpairment | null): void {
+    this.#out = impairment === null ? null : new ImpairedSender(this.#ctx.socket, impairment);
+  }
+
+  /** The label the call engine gave (the call sid first). */
+  get label(): string {
+    return this.#label;
+  }
+
   /** Every ICE ufrag this endpoint has used (the relay unregisters them on close). */
   get localUfrag(): string {
     return this.#localIce.ufrag;
   }
-}
-
-/** The offer's audio codecs Denwa supports, in the offerer's order (its preference). */
-function offerOrder(offer: ParsedOffer): AudioCodecName[] {
-  const out: AudioCodecName[] = [];
-  for (const c of offer.codecs) {
-    if (c.name !== 'telephone-event' && !out.includes(c.name)) out.push(c.name);
-  }
-  return out;
 }

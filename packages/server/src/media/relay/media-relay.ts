@@ -8,7 +8,7 @@ import { createSecretKey, randomBytes } from 'node:crypto';
 import type { MediaBridge, MediaEndpoint, MediaEndpointOptions, MediaOfferOptions, MediaPort, MediaResult } from '../../calls/ports.ts';
 import type { Clock, Logger, TimerHandle } from '../../core/index.ts';
 import { createDtlsCertificate, type DtlsCertificate } from '../dtls/index.ts';
-import { WebRtcEndpoint, zeroCounters, type EndpointContext, type EndpointRegistry, type MediaCounters } from '../endpoint/index.ts';
+import { WebRtcEndpoint, zeroCounters, type EndpointContext, type EndpointRegistry, type MediaCounters, type MediaImpairment } from '../endpoint/index.ts';
 import { bindUdp, type DatagramIo, type DatagramSocket } from '../net/index.ts';
 import { ufragFromBindingRequest } from '../stun/index.ts';
 
@@ -175,6 +175,20 @@ export class MediaRelay implements MediaPort {
   offer(opts: MediaOfferOptions): { readonly endpoint: MediaEndpoint; readonly sdp: string } {
     const endpoint = this.#create(opts);
     return { endpoint, sdp: endpoint.makeOffer(opts.codecs) };
+  }
+
+  /**
+   * Test hooks: impairs what the relay sends to every leg of `callSid` (null lifts it). Returns how
+   * many legs it touched.
+   */
+  impair(callSid: string, impairment: MediaImpairment | null): number {
+    let legs = 0;
+    for (const endpoint of this.#endpoints) {
+      if (endpoint.label !== callSid && !endpoint.label.startsWith(`${callSid} `)) continue;
+      endpoint.impair(impairment);
+      legs++;
+    }
+    return legs;
   }
 
   bridge(a: MediaEndpoint, b: MediaEndpoint): MediaBridge {

@@ -10,6 +10,6 @@ export type * from './types.ts';
 export { parseOffer } from './parse-offer.ts';
 export { buildAnswer, buildReinviteAnswer, isDtlsRestart, isIceRestart } from './build-answer.ts';
 export { buildOffer, defaultOfferCodecs, parseAnswer } from './local-offer.ts';
-export { answerDirection, answerSetup, reverseDirection, roleFromAnswer } from './negotiate.ts';
+export { answerDirection, answerSetup, offeredAudioCodecs, reverseDirection, roleFromAnswer } from './negotiate.ts';
 export { hostCandidateLine, hostCandidatePriority, isIpv6 } from './sdp-writer.ts';
 export { NO_COMMON_CODEC, sdpRefusal, sdpRefusalReason, type SdpRefusalReason } from './refusal.ts';

@@ -7,6 +7,7 @@ import type {
   DtlsRole,
   MediaDirection,
   NegotiatedCodec,
+  ParsedOffer,
   RtpCodec,
   SetupRole,
   TelephoneEventCodec,
@@ -127,4 +128,13 @@ export function roleFromAnswer(answered: SetupRole | null, allowClient = false):
   if (answered === 'actpass') return undefined;
   if (answered === 'passive') return allowClient ? 'client' : undefined;
   return 'server';
+}
+
+/** The offer's audio codecs Denwa supports, in the offerer's order (its preference). */
+export function offeredAudioCodecs(offer: ParsedOffer): AudioCodecName[] {
+  const out: AudioCodecName[] = [];
+  for (const c of offer.codecs) {
+    if (c.name !== 'telephone-event' && !out.includes(c.name)) out.push(c.name);
+  }
+  return out;
 }
