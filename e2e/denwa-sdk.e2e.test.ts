@@ -27,8 +27,14 @@ afterAll(async () => {
 const has = (event: string): string => `window.h.log.some((e) => e.event === '${event}')`;
 
 /** alice (on `from`) calls bob (on `to`); both hear each other; optional DTMF; alice hangs up. */
+async function insightsCounts(): Promise<{ events: number; metrics: number }> {
+  const health = await (await fetch(`${s.denwa.api}/healthz`)).json() as { insights: { events: number; metrics: number } };
+  return health.insights;
+}
+
 async function call(from: PageSdk, to: PageSdk, dtmf: boolean): Promise<void> {
   const [alice, bob] = await Promise.all([s.party(ALICE_HZ, from), s.party(BOB_HZ, to)]);
+  const before = await insightsCounts();
   try {
     await s.explain({ alice: alice.page, bob: bob.page }, async () => {
       // Each page runs the SDK it was asked for (Denwa's bundle defines the Denwa global).
@@ -80,6 +86,17 @@ async function call(from: PageSdk, to: PageSdk, dtmf: boolean): Promise<void> {
       await alice.page.evaluate('window.h.hangup()');
       await waitInPage(bob.page, has('call.disconnect'), 10_000);
       await waitInPage(alice.page, has('call.disconnect'), 10_000);
+      if (from === 'denwa' && to === 'denwa') {
+        // Both pages published their events and quality samples to Denwa's Insights intake.
+        const deadline = Date.now() + 10_000;
+        let after = await insightsCounts();
+        while (Date.now() < deadline && (after.metrics < before.metrics + 2 || after.events < before.events + 6)) {
+          await new Promise((r) => setTimeout(r, 200));
+          after = await insightsCounts();
+        }
+        expect(after.events - before.events).toBeGreaterThanOrEqual(6);
+        expect(after.metrics - before.metrics).toBeGreaterThanOrEqual(2);
+      }
     });
   } finally {
     await alice.close();

@@ -57,7 +57,17 @@ export interface CallContext {
   readonly digits: (digits: string) => void;
   /** The call's output volume changed. */
   readonly outputVolumeChanged: (call: Call) => void;
+  /** Posts the user's rating to Insights. */
+  readonly feedback: (call: Call, score: FeedbackScore | undefined, issue: FeedbackIssue | undefined) => void;
 }
+
+/** @public */
+export type FeedbackScore = 1 | 2 | 3 | 4 | 5;
+
+/** @public */
+export type FeedbackIssue = 'dropped-call' | 'audio-latency' | 'one-way-audio' | 'choppy-audio' | 'noisy-call' | 'echo';
+
+const FEEDBACK_ISSUES: readonly string[] = ['dropped-call', 'audio-latency', 'one-way-audio', 'choppy-audio', 'noisy-call', 'echo'];
 
 export interface CallInit {
   readonly direction: CallDirection;
@@ -87,6 +97,7 @@ export class Call extends Emitter<CallEvents> {
   #answered = false;
   #quality: CallQuality | null = null;
   #outputVolume = 1;
+  #localHangup = false;
   readonly #createdAt = Date.now();
 
   constructor(ctx: CallContext, init: CallInit) {
@@ -130,6 +141,11 @@ export class Call extends Emitter<CallEvents> {
 
   isMuted(): boolean {
     return this.#muted;
+  }
+
+  /** True when this side ended the call (disconnect or reject), false when the far end or the network did. */
+  get disconnectedLocally(): boolean {
+    return this.#localHangup;
   }
 
   /** Denwa: this call's playback volume, 0–1 (times `device.audio.outputVolume`). */
@@ -203,6 +219,7 @@ export class Call extends Emitter<CallEvents> {
   /** Hangs up. */
   disconnect(): void {
     if (this.#status === 'closed') return;
+    this.#localHangup = true;
     if (this.#status === 'pending') {
       this.reject();
       return;
@@ -237,6 +254,18 @@ export class Call extends Emitter<CallEvents> {
     this.#pendingMessages.set(sid, { ...message, contentType, voiceEventSid: sid });
     this.#ctx.stream().message(this.#sid, message.content, contentType, message.messageType, sid);
     return sid;
+  }
+
+  /** Posts the user's rating of the call (1–5, and what went wrong) to Insights; no arguments: declined. */
+  postFeedback(score?: FeedbackScore, issue?: FeedbackIssue): Promise<void> {
+    if (score !== undefined && !(Number.isInteger(score) && score >= 1 && score <= 5)) {
+      return Promise.reject(new VoiceError(31000, 'postFeedback: score must be an integer 1–5'));
+    }
+    if (issue !== undefined && !FEEDBACK_ISSUES.includes(issue)) {
+      return Promise.reject(new VoiceError(31000, `postFeedback: issue must be one of ${FEEDBACK_ISSUES.join(', ')}`));
+    }
+    this.#ctx.feedback(this, score, issue);
+    return Promise.resolve();
   }
 
   /** A signaling message for this call (routed by the device). */

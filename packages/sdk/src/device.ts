@@ -8,6 +8,8 @@ import { browserAudioEnvironment, type AudioEnvironment, type Playback } from '.
 import { defaultSoundsBase, dtmfSound, soundUrls, type SoundName, type SoundOverrides } from './audio/sounds.ts';
 import { Call, customParametersOf, toVoiceError, type CallContext } from './call.ts';
 import { Emitter } from './events.ts';
+import { postCallFeedback, watchCallInsights } from './insights/call-insights.ts';
+import { InsightsPublisher, type Poster } from './insights/publisher.ts';
 import { temporaryCallSid } from './ids.ts';
 import { PeerSession, type MediaSession, type PeerSessionOptions } from './media/peer-session.ts';
 import { PStream, type Payload } from './signaling/pstream.ts';
@@ -34,6 +36,8 @@ export interface DeviceOptions {
   /** `tokenWillExpire` fires this long before the token expires (default 10 000 ms). */
   readonly tokenRefreshMs?: number;
   readonly logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Post call events and quality samples to Insights (default true; Denwa receives them itself). */
+  readonly publishEvents?: boolean;
   readonly rtcConfiguration?: RTCConfiguration;
   /** URLs replacing the default sounds (served by Denwa at `/sdk/sounds/`). */
   readonly sounds?: SoundOverrides;
@@ -41,6 +45,7 @@ export interface DeviceOptions {
   readonly socketFactory?: SocketFactory;
   readonly mediaFactory?: (options: PeerSessionOptions) => MediaSession;
   readonly audioEnvironment?: AudioEnvironment;
+  readonly insightsPoster?: Poster;
 }
 
 /** @public */
@@ -70,6 +75,7 @@ export class Device extends Emitter<DeviceEvents> {
   readonly #calls: Call[] = [];
   readonly #outputs = new Map<Call, Playback>();
   readonly #audio: AudioHelper;
+  readonly #insights: InsightsPublisher;
   #ringing: Playback | null = null;
   #token: string;
   #stream: PStream | null = null;
@@ -92,6 +98,11 @@ export class Device extends Emitter<DeviceEvents> {
       soundUrl: (name: SoundName) => urls.get(name) ?? null,
       error: (error) => { this.emit('error', error); },
       inputChanged: async (constraints) => { await Promise.all(this.#calls.map((c) => c.switchInput(constraints))); },
+    });
+    this.#insights = new InsightsPublisher({
+      token: () => this.#token,
+      enabled: options.publishEvents !== false,
+      ...(options.insightsPoster === undefined ? {} : { post: options.insightsPoster }),
     });
     this.#installCloseProtection();
   }
@@ -167,6 +178,7 @@ export class Device extends Emitter<DeviceEvents> {
     });
     this.#calls.push(call);
     this.#watchSounds(call);
+    watchCallInsights(this.#insights, call);
     this.#ensureStream();
     void call.start(encodeTwilioParams(params));
     return call;
@@ -241,6 +253,7 @@ export class Device extends Emitter<DeviceEvents> {
   }
 
   #onConnected(payload: Payload): void {
+    this.#insights.setHome(payload['home']);
     const token = payload['token'];
     if (typeof token === 'object' && token !== null) {
       const { identity, ttl } = token as { identity?: unknown; ttl?: unknown };
@@ -303,6 +316,7 @@ export class Device extends Emitter<DeviceEvents> {
     });
     this.#calls.push(call);
     this.#watchSounds(call);
+    watchCallInsights(this.#insights, call);
     this.#updateRinging();
     this.emit('incoming', call);
   }
@@ -353,6 +367,7 @@ export class Device extends Emitter<DeviceEvents> {
       },
       digits: (digits) => { this.#playDigits(digits); },
       outputVolumeChanged: () => { this.#audio.applyVolumes(); },
+      feedback: (call, score, issue) => { postCallFeedback(this.#insights, call, score, issue); },
     };
   }
 

@@ -8,7 +8,7 @@ export { AudioHelper, type AudioHelperEvents } from './audio/audio-helper.ts';
 export { OutputDeviceCollection } from './audio/output-devices.ts';
 export type { AudioEnvironment, AudioOutputElement, MediaDevicesLike } from './audio/playback.ts';
 export type { SoundName, SoundOverrides } from './audio/sounds.ts';
-export { Call, type CallDirection, type CallEvents, type CallMessage, type CallStatus } from './call.ts';
+export { Call, type FeedbackIssue, type FeedbackScore, type CallDirection, type CallEvents, type CallMessage, type CallStatus } from './call.ts';
 export { Device, type ConnectOptions, type DeviceEvents, type DeviceOptions, type DeviceState } from './device.ts';
 export type { MediaSession } from './media/peer-session.ts';
 export type { SocketFactory, SocketLike } from './signaling/transport.ts';

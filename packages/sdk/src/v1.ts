@@ -140,7 +140,7 @@ export class Connection extends Emitter<ConnectionEvents> {
 }
 
 /** 1.x `Device.setup` options (those that matter here; others are accepted and ignored). @public */
-export interface SetupOptionsV1 extends Omit<DeviceOptions, 'socketFactory' | 'mediaFactory' | 'audioEnvironment'> {
+export interface SetupOptionsV1 extends Omit<DeviceOptions, 'socketFactory' | 'mediaFactory' | 'audioEnvironment' | 'insightsPoster'> {
   /** Connect without registering for incoming calls. */
   readonly noRegister?: boolean;
   /** Emit `ringing` and report the `ringing` status. */

@@ -26,6 +26,8 @@ export async function twoX(token: string): Promise<readonly unknown[]> {
   const params: Record<string, string> = call.parameters;
   const custom: ReadonlyMap<string, string> = call.customParameters;
   call.setOutputVolume(0.5);
+  await call.postFeedback(5);
+  await call.postFeedback(2, 'choppy-audio');
   const audio = device.audio;
   const inputs: Map<string, MediaDeviceInfo> = audio.availableInputDevices;
   const outputs: Map<string, MediaDeviceInfo> = audio.availableOutputDevices;
