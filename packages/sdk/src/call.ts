@@ -3,7 +3,8 @@
  * sendDigits (RFC 4733, signaling fallback), sendMessage, status, parameters and the events.
  * The {@link Device} routes its signaling messages here; the media side is a {@link MediaSession}.
  */
-import { VoiceError, parseTwilioParams } from '@denwa/protocol';
+import { parseTwilioParams } from '@denwa/protocol';
+import { TwilioError, toTwilioError } from './errors.ts';
 import { Emitter } from './events.ts';
 import { voiceEventSid } from './ids.ts';
 import type { MediaSession } from './media/peer-session.ts';
@@ -31,9 +32,9 @@ export interface CallEvents {
   ringing: [hasEarlyMedia: boolean];
   cancel: [];
   disconnect: [call: Call];
-  error: [error: VoiceError];
+  error: [error: TwilioError];
   mute: [isMuted: boolean, call: Call];
-  reconnecting: [error: VoiceError];
+  reconnecting: [error: TwilioError];
   reconnected: [];
   reject: [];
   messageReceived: [message: CallMessage];
@@ -238,7 +239,7 @@ export class Call extends Emitter<CallEvents> {
 
   /** Sends digits (`0-9 * #`, `w` = 500 ms pause): RFC 4733 in the media, else over signaling. */
   sendDigits(digits: string): void {
-    if (!DIGITS.test(digits)) throw new VoiceError(31000, 'Illegal character passed into sendDigits');
+    if (!DIGITS.test(digits)) throw new TwilioError(31000, 'Illegal character passed into sendDigits');
     if (this.#status !== 'open' || digits === '') return;
     this.#ctx.digits(digits);
     if (this.#media?.insertDtmf(digits) !== true) this.#ctx.stream().dtmf(this.#sid, digits);
@@ -246,9 +247,9 @@ export class Call extends Emitter<CallEvents> {
 
   /** Sends a user-defined message to the server; `messageSent` follows its `ack`. Returns its `voiceEventSid`. */
   sendMessage(message: CallMessage): string {
-    if (typeof message.messageType !== 'string' || message.messageType === '') throw new VoiceError(31000, 'messageType must be a non-empty string');
-    if (message.content === undefined || message.content === null) throw new VoiceError(31000, 'content is empty');
-    if (this.#status === 'closed' || !this.hasServerSid) throw new VoiceError(31000, 'the call has no server sid yet');
+    if (typeof message.messageType !== 'string' || message.messageType === '') throw new TwilioError(31000, 'messageType must be a non-empty string');
+    if (message.content === undefined || message.content === null) throw new TwilioError(31000, 'content is empty');
+    if (this.#status === 'closed' || !this.hasServerSid) throw new TwilioError(31000, 'the call has no server sid yet');
     const sid = voiceEventSid();
     const contentType = message.contentType ?? 'application/json';
     this.#pendingMessages.set(sid, { ...message, contentType, voiceEventSid: sid });
@@ -259,10 +260,10 @@ export class Call extends Emitter<CallEvents> {
   /** Posts the user's rating of the call (1–5, and what went wrong) to Insights; no arguments: declined. */
   postFeedback(score?: FeedbackScore, issue?: FeedbackIssue): Promise<void> {
     if (score !== undefined && !(Number.isInteger(score) && score >= 1 && score <= 5)) {
-      return Promise.reject(new VoiceError(31000, 'postFeedback: score must be an integer 1–5'));
+      return Promise.reject(new TwilioError(31000, 'postFeedback: score must be an integer 1–5'));
     }
     if (issue !== undefined && !FEEDBACK_ISSUES.includes(issue)) {
-      return Promise.reject(new VoiceError(31000, `postFeedback: issue must be one of ${FEEDBACK_ISSUES.join(', ')}`));
+      return Promise.reject(new TwilioError(31000, `postFeedback: issue must be one of ${FEEDBACK_ISSUES.join(', ')}`));
     }
     this.#ctx.feedback(this, score, issue);
     return Promise.resolve();
@@ -336,11 +337,11 @@ export class Call extends Emitter<CallEvents> {
   signalingLost(): void {
     if (this.#status === 'closed' || this.#status === 'pending') return;
     if (this.#reconnect === undefined || !this.hasServerSid || this.#status !== 'open') {
-      this.#fail(new VoiceError(31005, 'the signaling connection was lost'));
+      this.#fail(new TwilioError(31005, 'the signaling connection was lost'));
       return;
     }
     this.#status = 'reconnecting';
-    this.emit('reconnecting', new VoiceError(53001, 'signaling connection lost; reconnecting'));
+    this.emit('reconnecting', new TwilioError(53001, 'signaling connection lost; reconnecting'));
   }
 
   /** A `connected` arrived (new socket or new token): re-bind a live call. */
@@ -360,7 +361,7 @@ export class Call extends Emitter<CallEvents> {
   #emitError(body: unknown): void {
     if (typeof body !== 'object' || body === null) return;
     const { code, message } = body as { code?: unknown; message?: unknown };
-    this.emit('error', toVoiceError(code, message));
+    this.emit('error', toTwilioError(code, message));
   }
 
   #adoptSid(payload: Payload): void {
@@ -373,7 +374,7 @@ export class Call extends Emitter<CallEvents> {
     if (this.#answered) return;
     this.#answered = true;
     this.#media?.applyAnswer(sdp).catch((err: unknown) => {
-      this.#fail(new VoiceError(31400, err instanceof Error ? err.message : String(err)));
+      this.#fail(new TwilioError(31400, err instanceof Error ? err.message : String(err)));
     });
   }
 
@@ -409,7 +410,7 @@ export class Call extends Emitter<CallEvents> {
     this.#quality.start();
   }
 
-  #fail(error: VoiceError): void {
+  #fail(error: TwilioError): void {
     if (this.#status === 'closed') return;
     if (this.hasServerSid || this.direction === 'OUTGOING') this.#ctx.stream().hangup(this.#sid, error.message);
     this.emit('error', error);
@@ -427,23 +428,10 @@ export class Call extends Emitter<CallEvents> {
 }
 
 /** getUserMedia refused (31401) or any other media setup failure (31402). */
-function mediaError(err: unknown): VoiceError {
+function mediaError(err: unknown): TwilioError {
   const name = typeof err === 'object' && err !== null && 'name' in err ? String(err.name) : '';
   const message = err instanceof Error ? err.message : String(err);
-  return new VoiceError(name === 'NotAllowedError' || name === 'SecurityError' ? 31401 : 31402, message);
-}
-
-/** A server error body as a VoiceError (codes outside the catalog become 31000). */
-export function toVoiceError(code: unknown, message: unknown): VoiceError {
-  const detail = typeof message === 'string' ? message : undefined;
-  if (typeof code === 'number') {
-    try {
-      return new VoiceError(code as never, detail);
-    } catch {
-      // not in the catalog
-    }
-  }
-  return new VoiceError(31000, detail);
+  return new TwilioError(name === 'NotAllowedError' || name === 'SecurityError' ? 31401 : 31402, message, err);
 }
 
 /** `Params` of an incoming invite as the custom parameters map. */

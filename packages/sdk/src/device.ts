@@ -2,11 +2,12 @@
  * The Voice SDK 2.x `Device`: registration, outgoing and incoming calls, token updates and signaling
  * reconnection over Denwa's (or Twilio's) PStream signaling.
  */
-import { VoiceError, encodeTwilioParams } from '@denwa/protocol';
+import { encodeTwilioParams } from '@denwa/protocol';
+import { TwilioError, toTwilioError } from './errors.ts';
 import { AudioHelper } from './audio/audio-helper.ts';
 import { browserAudioEnvironment, type AudioEnvironment, type Playback } from './audio/playback.ts';
 import { defaultSoundsBase, dtmfSound, soundUrls, type SoundName, type SoundOverrides } from './audio/sounds.ts';
-import { Call, customParametersOf, toVoiceError, type CallContext } from './call.ts';
+import { Call, customParametersOf, type CallContext } from './call.ts';
 import { Emitter } from './events.ts';
 import { postCallFeedback, watchCallInsights } from './insights/call-insights.ts';
 import { InsightsPublisher, type Poster } from './insights/publisher.ts';
@@ -60,7 +61,7 @@ export interface DeviceEvents {
   registered: [];
   unregistered: [];
   incoming: [call: Call];
-  error: [error: VoiceError, call?: Call];
+  error: [error: TwilioError, call?: Call];
   tokenWillExpire: [device: Device];
   destroyed: [];
 }
@@ -82,7 +83,7 @@ export class Device extends Emitter<DeviceEvents> {
   #state: DeviceState = 'unregistered';
   #identity: string | null = null;
   #wantRegistered = false;
-  #registerWaiters: { resolve: () => void; reject: (e: VoiceError) => void }[] = [];
+  #registerWaiters: { resolve: () => void; reject: (e: TwilioError) => void }[] = [];
   #unregisterWaiters: (() => void)[] = [];
   #reregisterTimer: ReturnType<typeof setTimeout> | null = null;
   #expiryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -90,7 +91,7 @@ export class Device extends Emitter<DeviceEvents> {
 
   constructor(token: string, options: DeviceOptions = {}) {
     super();
-    if (typeof token !== 'string' || token === '') throw new VoiceError(31000, 'a token string is required');
+    if (typeof token !== 'string' || token === '') throw new TwilioError(31000, 'a token string is required');
     this.#token = token;
     this.#options = options;
     const urls = soundUrls(defaultSoundsBase(signalingUris(options)[0]), options.sounds);
@@ -204,7 +205,7 @@ export class Device extends Emitter<DeviceEvents> {
     this.#stream?.destroy();
     this.#stream = null;
     if (this.#beforeUnload !== null && typeof window !== 'undefined') window.removeEventListener('beforeunload', this.#beforeUnload);
-    this.#rejectRegister(new VoiceError(31000, 'the device was destroyed'));
+    this.#rejectRegister(new TwilioError(31000, 'the device was destroyed'));
     this.#audio.destroy();
     this.#state = 'destroyed';
     this.emit('destroyed');
@@ -212,7 +213,7 @@ export class Device extends Emitter<DeviceEvents> {
 
 
   #assertAlive(): void {
-    if (this.#state === 'destroyed') throw new VoiceError(31000, 'the device is destroyed');
+    if (this.#state === 'destroyed') throw new TwilioError(31000, 'the device is destroyed');
   }
 
   #setState(state: DeviceState): void {
@@ -241,7 +242,7 @@ export class Device extends Emitter<DeviceEvents> {
     stream.on('close', () => {
       this.#stream = null;
       this.#onOffline();
-      this.#rejectRegister(new VoiceError(53000, 'the server closed the signaling connection'));
+      this.#rejectRegister(new TwilioError(53000, 'the server closed the signaling connection'));
     });
     stream.on('invite', (p) => { this.#onInvite(p); });
     stream.on('error', (p) => { this.#onError(p); });
@@ -282,7 +283,7 @@ export class Device extends Emitter<DeviceEvents> {
     for (const resolve of this.#unregisterWaiters.splice(0)) resolve();
     if (!this.#wantRegistered) return;
     // A refused registration (error, then offline) rejects register(); a socket drop keeps it pending.
-    if (this.#stream?.isOpen === true) this.#rejectRegister(new VoiceError(53000, 'the server refused the registration'));
+    if (this.#stream?.isOpen === true) this.#rejectRegister(new TwilioError(53000, 'the server refused the registration'));
   }
 
   #onTransportClose(): void {
@@ -295,7 +296,7 @@ export class Device extends Emitter<DeviceEvents> {
     const callsid = payload['callsid'];
     const sdp = payload['sdp'];
     if (typeof callsid !== 'string' || typeof sdp !== 'string' || callsid === '' || sdp === '') {
-      this.emit('error', new VoiceError(31400, 'an incoming invite lacks its callsid or sdp'));
+      this.emit('error', new TwilioError(31400, 'an incoming invite lacks its callsid or sdp'));
       return;
     }
     if (this.#calls.some((c) => c.sid === callsid)) return;
@@ -330,7 +331,7 @@ export class Device extends Emitter<DeviceEvents> {
     }
     const body = payload['error'];
     const { code, message } = typeof body === 'object' && body !== null ? (body as { code?: unknown; message?: unknown }) : {};
-    this.emit('error', toVoiceError(code, message), ...(call === undefined ? [] : [call]));
+    this.emit('error', toTwilioError(code, message), ...(call === undefined ? [] : [call]));
   }
 
   /** Routes a call message by callsid; an outgoing call without its server sid yet takes the first. */
@@ -426,7 +427,7 @@ export class Device extends Emitter<DeviceEvents> {
     }, delay);
   }
 
-  #rejectRegister(error: VoiceError): void {
+  #rejectRegister(error: TwilioError): void {
     for (const w of this.#registerWaiters.splice(0)) w.reject(error);
   }
 

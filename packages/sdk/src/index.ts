@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { VoiceError, isVoiceError, errorDefinition, type ErrorCode } from '@denwa/protocol';
+export { TwilioError, TwilioErrors, type TwilioErrorClass } from './errors.ts';
 export { AudioHelper, type AudioHelperEvents } from './audio/audio-helper.ts';
 export { OutputDeviceCollection } from './audio/output-devices.ts';
 export type { AudioEnvironment, AudioOutputElement, MediaDevicesLike } from './audio/playback.ts';

@@ -4,7 +4,7 @@
  * unchanged. `Twilio.Device` is a class: `new Twilio.Device(token, options)` is the 2.x API, and its
  * static members are the 1.x singleton.
  */
-import type { VoiceError } from '@denwa/protocol';
+import type { TwilioError } from './errors.ts';
 import type { AudioHelper } from './audio/audio-helper.ts';
 import type { Call, CallStatus } from './call.ts';
 import { Device, type DeviceOptions } from './device.ts';
@@ -20,7 +20,7 @@ export type ConnectionStatus = 'pending' | 'connecting' | 'ringing' | 'open' | '
 export interface ErrorV1 {
   readonly code: number;
   readonly message: string;
-  readonly twilioError: VoiceError;
+  readonly twilioError: TwilioError;
   readonly connection?: Connection;
 }
 
@@ -40,7 +40,7 @@ export interface ConnectionEvents {
   volume: [inputVolume: number, outputVolume: number];
 }
 
-function errorV1(error: VoiceError, connection?: Connection): ErrorV1 {
+function errorV1(error: TwilioError, connection?: Connection): ErrorV1 {
   return { code: error.code, message: error.message, twilioError: error, ...(connection === undefined ? {} : { connection }) };
 }
 

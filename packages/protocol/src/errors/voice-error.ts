@@ -16,7 +16,7 @@ export interface VoiceErrorOptions {
  * @public
  */
 export class VoiceError extends Error {
-  override readonly name = 'VoiceError';
+  override readonly name: string = 'VoiceError';
   readonly code: ErrorCode;
   readonly kind: ErrorKind;
   readonly httpStatus: number;

@@ -3,7 +3,7 @@
  * the microphone choice (hot-swapped into live calls), the speaker and ringtone collections, the
  * sound toggles, an output volume applied to everything the SDK plays, and `inputVolume` events.
  */
-import { VoiceError } from '@denwa/protocol';
+import { TwilioError } from '../errors.ts';
 import { Emitter } from '../events.ts';
 import { LevelMeter } from '../media/level-meter.ts';
 import { OutputDeviceCollection } from './output-devices.ts';
@@ -21,7 +21,7 @@ export interface AudioHelperEvents {
 export interface AudioHelperHooks {
   readonly soundUrl: (name: SoundName) => string | null;
   /** Playback or routing failures (an autoplay block, a refused device). */
-  readonly error: (error: VoiceError) => void;
+  readonly error: (error: TwilioError) => void;
   /** The microphone choice changed: switch live calls to it. */
   readonly inputChanged: (constraints: MediaTrackConstraints | boolean) => Promise<void>;
 }
@@ -123,14 +123,14 @@ export class AudioHelper extends Emitter<AudioHelperEvents> {
 
   /** Uses this microphone for new calls and switches live calls to it. Rejects for an unknown id. */
   async setInputDevice(deviceId: string): Promise<void> {
-    if (typeof deviceId !== 'string' || deviceId === '') throw new VoiceError(31000, 'setInputDevice needs a device id');
+    if (typeof deviceId !== 'string' || deviceId === '') throw new TwilioError(31000, 'setInputDevice needs a device id');
     if (this.availableInputDevices.size === 0) await this.refresh();
     const info = this.availableInputDevices.get(deviceId);
-    if (info === undefined) throw new VoiceError(31000, `device not found: ${deviceId}`);
+    if (info === undefined) throw new TwilioError(31000, `device not found: ${deviceId}`);
     const media = this.#env.mediaDevices;
-    if (media === null) throw new VoiceError(31402, 'this browser has no media devices');
+    if (media === null) throw new TwilioError(31402, 'this browser has no media devices');
     const stream = await media.getUserMedia({ audio: { deviceId: { exact: deviceId } } }).catch((err: unknown) => {
-      throw new VoiceError(31401, err instanceof Error ? err.message : String(err));
+      throw new TwilioError(31401, err instanceof Error ? err.message : String(err));
     });
     this.#replaceInput(info, stream);
     await this.#hooks.inputChanged(this.audioConstraints);
@@ -172,14 +172,14 @@ export class AudioHelper extends Emitter<AudioHelperEvents> {
   }
 
   /** Plays a source on the speaker or ringtone devices, following later changes of that collection and of the volume. */
-  play(kind: OutputKind, source: PlaybackSource, options: { readonly loop?: boolean; readonly scale?: () => number; readonly onError?: (e: VoiceError) => void } = {}): Playback {
+  play(kind: OutputKind, source: PlaybackSource, options: { readonly loop?: boolean; readonly scale?: () => number; readonly onError?: (e: TwilioError) => void } = {}): Playback {
     const scale = options.scale ?? (() => 1);
     const onError = options.onError ?? this.#hooks.error;
     let tracked: Tracked | null = null;
     const playback = new Playback(this.#env, source, this.#collection(kind).ids(), {
       loop: options.loop === true,
       volume: this.#outputVolume * scale(),
-      onError: (err) => { onError(new VoiceError(31000, `the browser did not play audio: ${err.message}`)); },
+      onError: (err) => { onError(new TwilioError(31000, `the browser did not play audio: ${err.message}`)); },
       onEnded: () => { if (tracked !== null) this.#playing.delete(tracked); },
     });
     tracked = { playback, kind, scale };
@@ -230,11 +230,11 @@ export class AudioHelper extends Emitter<AudioHelperEvents> {
 
   #test(ids: readonly string[], url: string | null): Promise<void> {
     const source = url ?? this.#hooks.soundUrl('outgoing');
-    if (source === null) return Promise.reject(new VoiceError(31000, 'there is no sound to test with'));
+    if (source === null) return Promise.reject(new TwilioError(31000, 'there is no sound to test with'));
     return new Promise((resolve, reject) => {
       const playback = new Playback(this.#env, { url: source }, ids, {
         volume: this.#outputVolume,
-        onError: (err) => { playback.stop(); reject(new VoiceError(31000, `the browser did not play audio: ${err.message}`)); },
+        onError: (err) => { playback.stop(); reject(new TwilioError(31000, `the browser did not play audio: ${err.message}`)); },
         onEnded: () => { playback.stop(); resolve(); },
       });
     });

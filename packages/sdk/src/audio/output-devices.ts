@@ -2,7 +2,7 @@
  * `device.audio.speakerDevices` and `device.audio.ringtoneDevices` (2.x `OutputDeviceCollection`):
  * the output devices one kind of audio plays on, several at once.
  */
-import { VoiceError } from '@denwa/protocol';
+import { TwilioError } from '../errors.ts';
 
 /** What a collection needs from its AudioHelper. */
 export interface OutputDeviceHost {
@@ -42,11 +42,11 @@ export class OutputDeviceCollection {
   /** Replaces the collection. Rejects when output selection is unsupported or an id is unknown. */
   set(deviceIds: string | readonly string[]): Promise<void> {
     const ids = typeof deviceIds === 'string' ? [deviceIds] : [...deviceIds];
-    if (!this.#host.supported()) return Promise.reject(new VoiceError(31000, 'this browser does not support audio output selection'));
-    if (ids.length === 0) return Promise.reject(new VoiceError(31000, 'set() needs at least one device id'));
+    if (!this.#host.supported()) return Promise.reject(new TwilioError(31000, 'this browser does not support audio output selection'));
+    if (ids.length === 0) return Promise.reject(new TwilioError(31000, 'set() needs at least one device id'));
     const available = this.#host.available();
     const missing = ids.filter((id) => !available.has(id));
-    if (missing.length > 0) return Promise.reject(new VoiceError(31000, `devices not found: ${missing.join(', ')}`));
+    if (missing.length > 0) return Promise.reject(new TwilioError(31000, `devices not found: ${missing.join(', ')}`));
     this.#ids.clear();
     for (const id of ids) this.#ids.add(id);
     this.#host.changed();
