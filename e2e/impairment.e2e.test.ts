@@ -4,6 +4,8 @@
  * media at all. The caller's SDK must raise `high-packet-loss`, `high-rtt` and `low-bytes-received`,
  * each followed by `warning-cleared` once the fault is lifted. The same scenario runs on the
  * official Voice SDK 2.x and on Denwa's SDK, and the test prints both timelines side by side.
+ * Last, the leg goes dark altogether (STUN too): both SDKs restart ICE through `reinvite`
+ * (`reconnecting`) and come back (`reconnected`) once the path returns.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitInPage } from './lib/browser.ts';
@@ -70,7 +72,19 @@ async function faults(sdk: PageSdk): Promise<Record<string, Timeline>> {
         await waitInPage(alice.page, since(mark, 'call.warning-cleared', fault.name), 30_000);
         out[fault.name] = { raisedAfterMs, clearedAfterMs: Date.now() - lifted };
       }
+      // Media reconnection: nothing reaches alice, so ICE drops; the SDK restarts ICE via reinvite.
+      const mark = await alice.page.evaluate<number>('window.h.log.length');
+      const dark = Date.now();
+      await impair(callSid, { Blackhole: 'true' });
+      await waitInPage(alice.page, `window.h.log.slice(${String(mark)}).some((e) => e.event === 'call.reconnecting')`, 30_000);
+      const reconnectingAfterMs = Date.now() - dark;
+      await impair(callSid, { Clear: 'true' });
+      const back = Date.now();
+      await waitInPage(alice.page, `window.h.log.slice(${String(mark)}).some((e) => e.event === 'call.reconnected')`, 30_000);
+      out['media-reconnection'] = { raisedAfterMs: reconnectingAfterMs, clearedAfterMs: Date.now() - back };
+      await new Promise((r) => setTimeout(r, 1000));
       expect(await alice.page.evaluate('window.h.call.status()')).toBe('open');
+      expect(await bob.page.evaluate('window.h.call.status()')).toBe('open');
       await alice.page.evaluate('window.h.hangup()');
     });
   } finally {
@@ -86,6 +100,6 @@ describe('quality warnings under impairment of the caller\'s leg', () => {
     const denwa = await faults('denwa');
     console.log(JSON.stringify({ impairment_warnings: { official, denwa } }));
     expect(Object.keys(denwa)).toEqual(Object.keys(official));
-    expect(Object.keys(denwa)).toEqual(FAULTS.map((f) => f.name));
+    expect(Object.keys(denwa)).toEqual([...FAULTS.map((f) => f.name), 'media-reconnection']);
   }, 240_000);
 });

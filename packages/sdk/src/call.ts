@@ -4,9 +4,11 @@
  * The {@link Device} routes its signaling messages here; the media side is a {@link MediaSession}.
  */
 import { parseTwilioParams } from '@denwa/protocol';
+import { encodeConnectToken } from './connect-token.ts';
 import { TwilioError, toTwilioError } from './errors.ts';
 import { Emitter } from './events.ts';
 import { voiceEventSid } from './ids.ts';
+import { IceRecovery } from './media/ice-recovery.ts';
 import type { MediaSession } from './media/peer-session.ts';
 import { CallQuality, type CallWarningName } from './quality/call-quality.ts';
 import type { QualitySample } from './quality/monitor.ts';
@@ -79,6 +81,8 @@ export interface CallInit {
   /** Incoming: the server's offer and reconnect token. */
   readonly offerSdp?: string;
   readonly reconnect?: string;
+  /** Picked up on this device with another device's `connectToken` (Device.connect). */
+  readonly pickup?: boolean;
 }
 
 const DIGITS = /^[0-9*#w]*$/;
@@ -89,6 +93,7 @@ export class Call extends Emitter<CallEvents> {
   readonly parameters: Record<string, string>;
   readonly #ctx: CallContext;
   readonly #offerSdp: string | undefined;
+  readonly #pickup: boolean;
   readonly #pendingMessages = new Map<string, CallMessage>();
   #media: MediaSession | null = null;
   #status: CallStatus;
@@ -97,6 +102,7 @@ export class Call extends Emitter<CallEvents> {
   #muted = false;
   #answered = false;
   #quality: CallQuality | null = null;
+  #recovery: IceRecovery | null = null;
   #outputVolume = 1;
   #localHangup = false;
   readonly #createdAt = Date.now();
@@ -110,7 +116,8 @@ export class Call extends Emitter<CallEvents> {
     this.customParameters = init.customParameters;
     this.#offerSdp = init.offerSdp;
     this.#reconnect = init.reconnect;
-    this.#status = init.direction === 'INCOMING' ? 'pending' : 'connecting';
+    this.#pickup = init.pickup === true;
+    this.#status = init.direction === 'INCOMING' && !this.#pickup ? 'pending' : 'connecting';
     if (init.direction === 'INCOMING') this.parameters['CallSid'] ??= init.sid;
   }
 
@@ -132,8 +139,7 @@ export class Call extends Emitter<CallEvents> {
   /** A token another device of the same identity can pass to `Device.connect({connectToken})`. */
   get connectToken(): string | undefined {
     if (this.#reconnect === undefined || this.direction !== 'INCOMING') return undefined;
-    const json = JSON.stringify({ customParameters: Object.fromEntries(this.customParameters), parameters: this.parameters, signalingReconnectToken: this.#reconnect });
-    return btoa(encodeURIComponent(json));
+    return encodeConnectToken({ callSid: this.#sid, reconnect: this.#reconnect, parameters: this.parameters, customParameters: Object.fromEntries(this.customParameters) });
   }
 
   status(): CallStatus {
@@ -181,6 +187,17 @@ export class Call extends Emitter<CallEvents> {
       const sdp = await media.createOffer();
       if (this.#status === 'closed') return;
       this.#ctx.stream().invite(this.#sid, sdp, params);
+    } catch (err) {
+      this.#fail(mediaError(err));
+    }
+  }
+
+  /** A `connectToken` pick-up: offers and resumes the ringing call with its reconnect token (called by the device). */
+  async pickUp(): Promise<void> {
+    try {
+      const sdp = await this.#ensureMedia().createOffer();
+      if (this.#status === 'closed' || this.#reconnect === undefined) return;
+      this.#ctx.stream().resume(this.#sid, this.#reconnect, sdp);
     } catch (err) {
       this.#fail(mediaError(err));
     }
@@ -280,13 +297,14 @@ export class Call extends Emitter<CallEvents> {
         return;
       case 'answer':
         this.#adoptSid(payload);
+        if (typeof payload['sdp'] === 'string' && this.#recovery?.answer(payload['sdp']) === true) return;
         if (typeof payload['reconnect'] === 'string') this.#reconnect = payload['reconnect'];
         if (this.#status === 'reconnecting') {
           this.#status = 'open';
           this.emit('reconnected');
           return;
         }
-        if (this.direction === 'OUTGOING' && (this.#status === 'connecting' || this.#status === 'ringing')) {
+        if ((this.direction === 'OUTGOING' || this.#pickup) && (this.#status === 'connecting' || this.#status === 'ringing')) {
           if (typeof payload['sdp'] === 'string') this.#applyAnswer(payload['sdp']);
           this.#open();
         }
@@ -396,18 +414,38 @@ export class Call extends Emitter<CallEvents> {
   #startQuality(): void {
     const media = this.#media;
     if (media === null || this.#quality !== null) return;
-    this.#quality = new CallQuality(media, {
+    const recovery = new IceRecovery(media, {
+      reinvite: (sdp) => { this.#ctx.stream().reinvite(this.#sid, sdp); },
+      reconnecting: () => {
+        this.#status = 'reconnecting';
+        this.emit('reconnecting', new TwilioError(53405, 'media connection lost; restarting ICE'));
+      },
+      reconnected: () => {
+        if (this.#status !== 'reconnecting') return;
+        this.#status = 'open';
+        this.emit('reconnected');
+      },
+      gaveUp: () => { this.#fail(new TwilioError(31003, 'media reconnection failed')); },
+    });
+    this.#recovery = recovery;
+    const quality = new CallQuality(media, {
       volume: (input, output) => this.emit('volume', input, output),
       sample: (sample) => this.emit('sample', sample),
       muted: () => this.#muted,
       warning: (name, raised, values) => {
+        if (name === 'low-bytes-received' || name === 'low-bytes-sent') recovery.lowBytes(raised);
         this.emit('qualityChange', name, raised);
         if (name === 'constant-audio-output-level') return;
         if (raised) this.emit('warning', name, { name, values });
         else this.emit('warning-cleared', name);
       },
     }, this.#createdAt);
-    this.#quality.start();
+    this.#quality = quality;
+    media.onIceState = (state) => {
+      quality.iceState(state);
+      recovery.iceState(state);
+    };
+    quality.start();
   }
 
   #fail(error: TwilioError): void {
@@ -422,6 +460,8 @@ export class Call extends Emitter<CallEvents> {
     if (this.#status === 'closed') return;
     this.#status = 'closed';
     this.#quality?.stop();
+    this.#recovery?.stop();
+    if (this.#media !== null) this.#media.onIceState = null;
     this.#media?.close();
     this.#ctx.closed(this);
   }

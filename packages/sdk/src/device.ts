@@ -8,6 +8,7 @@ import { AudioHelper } from './audio/audio-helper.ts';
 import { browserAudioEnvironment, type AudioEnvironment, type Playback } from './audio/playback.ts';
 import { defaultSoundsBase, dtmfSound, soundUrls, type SoundName, type SoundOverrides } from './audio/sounds.ts';
 import { Call, customParametersOf, type CallContext } from './call.ts';
+import { parseConnectToken } from './connect-token.ts';
 import { Emitter } from './events.ts';
 import { postCallFeedback, watchCallInsights } from './insights/call-insights.ts';
 import { InsightsPublisher, type Poster } from './insights/publisher.ts';
@@ -52,6 +53,8 @@ export interface DeviceOptions {
 /** @public */
 export interface ConnectOptions {
   readonly params?: Readonly<Record<string, string>>;
+  /** Picks up a call ringing on another device of this identity (that call's `connectToken`). */
+  readonly connectToken?: string;
   readonly rtcConfiguration?: RTCConfiguration;
 }
 
@@ -170,6 +173,7 @@ export class Device extends Emitter<DeviceEvents> {
   /** {@link Device.connect} returning the call at once (Denwa; the 1.x layer uses it). */
   connectCall(options: ConnectOptions = {}): Call {
     this.#assertAlive();
+    if (options.connectToken !== undefined) return this.#pickUp(options.connectToken, options.rtcConfiguration);
     const params = options.params ?? {};
     const call = new Call(this.#callContext(options.rtcConfiguration), {
       direction: 'OUTGOING',
@@ -182,6 +186,24 @@ export class Device extends Emitter<DeviceEvents> {
     watchCallInsights(this.#insights, call);
     this.#ensureStream();
     void call.start(encodeTwilioParams(params));
+    return call;
+  }
+
+  #pickUp(connectToken: string, rtcConfiguration: RTCConfiguration | undefined): Call {
+    const picked = parseConnectToken(connectToken);
+    const call = new Call(this.#callContext(rtcConfiguration), {
+      direction: 'INCOMING',
+      sid: picked.callSid,
+      parameters: picked.parameters,
+      customParameters: new Map(Object.entries(picked.customParameters)),
+      reconnect: picked.reconnect,
+      pickup: true,
+    });
+    this.#calls.push(call);
+    this.#watchSounds(call);
+    watchCallInsights(this.#insights, call);
+    this.#ensureStream();
+    void call.pickUp();
     return call;
   }
 

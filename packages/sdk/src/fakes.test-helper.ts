@@ -61,6 +61,8 @@ export class FakeMedia implements MediaSession {
   readonly localStream = undefined;
   readonly remoteStream = undefined;
   createOffer(): Promise<string> { return Promise.resolve('offer-sdp'); }
+  restarts = 0;
+  restartIce(): Promise<string> { this.restarts++; return Promise.resolve(`restart-offer-${String(this.restarts)}`); }
   applyAnswer(sdp: string): Promise<void> { this.answers.push(sdp); return Promise.resolve(); }
   answerOffer(): Promise<string> { return Promise.resolve('answer-sdp'); }
   setMuted(muted: boolean): void { this.muted = muted; }

@@ -13,6 +13,8 @@ export interface MediaSession {
   createOffer(): Promise<string>;
   /** Outgoing call: the server's answer. */
   applyAnswer(sdp: string): Promise<void>;
+  /** An ICE-restart offer with new credentials and every candidate gathered (media reconnection). */
+  restartIce(): Promise<string>;
   /** Incoming call: the microphone, the server's offer, then the answer with its candidates. */
   answerOffer(offer: string): Promise<string>;
   /** The current local description (for resume invites). */
@@ -92,6 +94,11 @@ export class PeerSession implements MediaSession {
   async createOffer(): Promise<string> {
     await this.#addMicrophone();
     await this.#pc.setLocalDescription(await this.#pc.createOffer());
+    return this.#gathered();
+  }
+
+  async restartIce(): Promise<string> {
+    await this.#pc.setLocalDescription(await this.#pc.createOffer({ iceRestart: true }));
     return this.#gathered();
   }
 

@@ -40,7 +40,11 @@ export class CallQuality {
     if (this.#stopped || this.#sampleTimer !== null) return;
     this.#volumeTimer = setInterval(() => { this.#readLevels(); }, VOLUME_MS);
     this.#sampleTimer = setInterval(() => { void this.#sample(); }, SAMPLE_MS);
-    this.#media.onIceState = (state) => { this.#onIce(state); };
+  }
+
+  /** An ICE connection state change (the call forwards them). */
+  iceState(state: string): void {
+    if (!this.#stopped) this.#onIce(state);
   }
 
   stop(): void {
@@ -49,7 +53,6 @@ export class CallQuality {
     if (this.#sampleTimer !== null) clearInterval(this.#sampleTimer);
     this.#volumeTimer = null;
     this.#sampleTimer = null;
-    this.#media.onIceState = null;
   }
 
   #readLevels(): void {

@@ -11,6 +11,7 @@ export interface LegImpairment {
   readonly lossPercent: number;
   readonly delayMs: number;
   readonly stopped: boolean;
+  readonly blackhole: boolean;
 }
 
 export interface TestHooks {

@@ -3,8 +3,8 @@
  * /test/Impairments` impairs what the media relay sends to one call leg, so end-to-end tests can
  * check the SDKs' quality warnings under packet loss, delay or a media stop. Basic auth, as the API.
  *
- * Parameters: `CallSid` (required), `LossPercent` (0–100), `DelayMs` (0–5000), `Stop` (true|false),
- * `Clear` (true lifts the impairment).
+ * Parameters: `CallSid` (required), `LossPercent` (0–100), `DelayMs` (0–5000), `Stop` (true: no
+ * RTP), `Blackhole` (true: nothing at all, STUN included), `Clear` (true lifts the impairment).
  */
 import type { FastifyInstance } from 'fastify';
 import { VoiceError } from '@denwa/protocol';
@@ -26,7 +26,12 @@ export function testHookRoutes(app: FastifyInstance, deps: ApiDeps, hooks: TestH
     const callSid = sidParam('call', first(params, 'CallSid') ?? '');
     const impairment = optionalBoolean(params, 'Clear') === true
       ? null
-      : { lossPercent: bounded(params, 'LossPercent', 100), delayMs: bounded(params, 'DelayMs', 5000), stopped: optionalBoolean(params, 'Stop') === true };
+      : {
+        lossPercent: bounded(params, 'LossPercent', 100),
+        delayMs: bounded(params, 'DelayMs', 5000),
+        stopped: optionalBoolean(params, 'Stop') === true,
+        blackhole: optionalBoolean(params, 'Blackhole') === true,
+      };
     const legs = hooks.impair(callSid, impairment);
     if (legs === 0) throw new VoiceError(20404, `call ${callSid} has no media leg here`);
     return reply.send({ call_sid: callSid, legs, impairment });

@@ -21,7 +21,7 @@ describe('test hooks', () => {
     expect((await post({ CallSid: CALL }, false)).statusCode).toBe(401);
     const ok = await post({ CallSid: CALL, LossPercent: '5', DelayMs: '500', Stop: 'true' });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toEqual({ call_sid: CALL, legs: 2, impairment: { lossPercent: 5, delayMs: 500, stopped: true } });
+    expect(ok.json()).toEqual({ call_sid: CALL, legs: 2, impairment: { lossPercent: 5, delayMs: 500, stopped: true, blackhole: false } });
     expect((await post({ CallSid: CALL, Clear: 'true' })).json().impairment).toBeNull();
     for (const bad of [{ CallSid: 'nope' }, { CallSid: CALL, LossPercent: '101' }, { CallSid: CALL, DelayMs: '-1' }, { CallSid: CALL, DelayMs: 'x' }, { CallSid: CALL, Stop: 'maybe' }]) {
       const res = await post(bad);

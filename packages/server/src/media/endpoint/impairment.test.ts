@@ -31,6 +31,12 @@ describe('ImpairedSender', () => {
     expect(sent.map((b) => b[1])).toEqual([200, 0x01]);
   });
 
+  it('a blackhole drops everything, STUN and RTCP included', () => {
+    const s = new ImpairedSender(socket, { lossPercent: 0, delayMs: 0, stopped: false, blackhole: true });
+    for (const b of [rtp(1), rtcp, stun]) s.send(b, 0, b.length, 1, '127.0.0.1');
+    expect(sent).toEqual([]);
+  });
+
   it('delays everything by the set time, sending a copy (the caller may reuse its buffer)', async () => {
     vi.useFakeTimers();
     const s = new ImpairedSender(socket, { lossPercent: 0, delayMs: 500, stopped: false });

@@ -1,7 +1,7 @@
 /**
  * Test-only network impairment of one leg (enabled with `--test-hooks on`): what the relay sends to
- * that browser loses a share of its RTP, arrives late, or stops, so the SDKs' quality warnings can be
- * checked against a real network fault. Loss is spread evenly (every 20th packet for 5 %), so a
+ * that browser loses a share of its RTP, arrives late, stops, or vanishes altogether, so the SDKs'
+ * quality warnings and media reconnection can be checked against a real network fault. Loss is spread evenly (every 20th packet for 5 %), so a
  * test sees the same loss each second.
  */
 import type { DatagramSocket } from '../net/index.ts';
@@ -14,6 +14,8 @@ export interface MediaImpairment {
   readonly delayMs: number;
   /** Stop forwarding RTP (silence frames included). */
   readonly stopped: boolean;
+  /** Drop everything, STUN and RTCP included (ICE sees the path die). */
+  readonly blackhole?: boolean;
 }
 
 export type DatagramSender = Pick<DatagramSocket, 'send'>;
@@ -35,6 +37,7 @@ export class ImpairedSender implements DatagramSender {
   send(data: Buffer, offset: number, length: number, port: number, address: string): void {
     const first = data[offset] ?? 0;
     const second = data[offset + 1] ?? 0;
+    if (this.#impairment.blackhole === true) return;
     const rtp = first >= 128 && first <= 191 && !(second >= 192 && second <= 223);
     if (rtp && this.#drop()) return;
     const delay = this.#impairment.delayMs;
