@@ -10,6 +10,7 @@ import { defaultSoundsBase, dtmfSound, soundUrls, type SoundName, type SoundOver
 import { Call, customParametersOf, type CallContext } from './call.ts';
 import { parseConnectToken } from './connect-token.ts';
 import { Emitter } from './events.ts';
+import { createSdkLogger, type LogLevel, type SdkLogger } from './log.ts';
 import { postCallFeedback, watchCallInsights } from './insights/call-insights.ts';
 import { InsightsPublisher, type Poster } from './insights/publisher.ts';
 import { temporaryCallSid } from './ids.ts';
@@ -37,7 +38,8 @@ export interface DeviceOptions {
   readonly maxCallSignalingTimeoutMs?: number;
   /** `tokenWillExpire` fires this long before the token expires (default 10 000 ms). */
   readonly tokenRefreshMs?: number;
-  readonly logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Console output of the SDK (default `warn`). */
+  readonly logLevel?: LogLevel;
   /** Post call events and quality samples to Insights (default true; Denwa receives them itself). */
   readonly publishEvents?: boolean;
   readonly rtcConfiguration?: RTCConfiguration;
@@ -80,6 +82,7 @@ export class Device extends Emitter<DeviceEvents> {
   readonly #outputs = new Map<Call, Playback>();
   readonly #audio: AudioHelper;
   readonly #insights: InsightsPublisher;
+  readonly #log: SdkLogger;
   #ringing: Playback | null = null;
   #token: string;
   #stream: PStream | null = null;
@@ -97,6 +100,7 @@ export class Device extends Emitter<DeviceEvents> {
     if (typeof token !== 'string' || token === '') throw new TwilioError(31000, 'a token string is required');
     this.#token = token;
     this.#options = options;
+    this.#log = createSdkLogger(options.logLevel);
     const urls = soundUrls(defaultSoundsBase(signalingUris(options)[0]), options.sounds);
     this.#audio = new AudioHelper(options.audioEnvironment ?? browserAudioEnvironment(), {
       soundUrl: (name: SoundName) => urls.get(name) ?? null,
@@ -106,6 +110,7 @@ export class Device extends Emitter<DeviceEvents> {
     this.#insights = new InsightsPublisher({
       token: () => this.#token,
       enabled: options.publishEvents !== false,
+      warn: (message) => { this.#log.warn(message); },
       ...(options.insightsPoster === undefined ? {} : { post: options.insightsPoster }),
     });
     this.#installCloseProtection();
@@ -240,6 +245,7 @@ export class Device extends Emitter<DeviceEvents> {
 
   #setState(state: DeviceState): void {
     if (this.#state === state || this.#state === 'destroyed') return;
+    this.#log.debug(`device ${this.#state} → ${state}`);
     this.#state = state;
     this.emit(state);
   }
@@ -353,7 +359,9 @@ export class Device extends Emitter<DeviceEvents> {
     }
     const body = payload['error'];
     const { code, message } = typeof body === 'object' && body !== null ? (body as { code?: unknown; message?: unknown }) : {};
-    this.emit('error', toTwilioError(code, message), ...(call === undefined ? [] : [call]));
+    const error = toTwilioError(code, message);
+    this.#log.warn(`server error ${String(error.code)}: ${error.message}`);
+    this.emit('error', error, ...(call === undefined ? [] : [call]));
   }
 
   /** Routes a call message by callsid; an outgoing call without its server sid yet takes the first. */

@@ -56,3 +56,19 @@ describe('TwilioError', () => {
     device.destroy();
   });
 });
+
+describe('logLevel', () => {
+  it('filters the SDK\'s console output by level', async () => {
+    const { createSdkLogger } = await import('./log.ts');
+    const lines: string[] = [];
+    const sink = { debug: (m: string) => lines.push(`d ${m}`), info: (m: string) => lines.push(`i ${m}`), warn: (m: string) => lines.push(`w ${m}`), error: (m: string) => lines.push(`e ${m}`) };
+    const warnOnly = createSdkLogger('warn', sink);
+    warnOnly.debug('a');
+    warnOnly.info('b');
+    warnOnly.warn('c');
+    warnOnly.error('d');
+    createSdkLogger('silent', sink).error('x');
+    createSdkLogger('debug', sink).debug('y');
+    expect(lines).toEqual(['w [denwa] c', 'e [denwa] d', 'd [denwa] y']);
+  });
+});

@@ -13,4 +13,5 @@ export { Call, type FeedbackIssue, type FeedbackScore, type CallDirection, type 
 export { Device, type ConnectOptions, type DeviceEvents, type DeviceOptions, type DeviceState } from './device.ts';
 export type { MediaSession } from './media/peer-session.ts';
 export type { SocketFactory, SocketLike } from './signaling/transport.ts';
+export type { LogLevel } from './log.ts';
 export { version } from './version.ts';
