@@ -42,6 +42,14 @@ export interface DeviceOptions {
   readonly logLevel?: LogLevel;
   /** Post call events and quality samples to Insights (default true; Denwa receives them itself). */
   readonly publishEvents?: boolean;
+  /** Sent with Insights posts as `publisher_metadata`. */
+  readonly appName?: string;
+  readonly appVersion?: string;
+  /** Accepted for 2.x compatibility and ignored: the browser's defaults apply. */
+  readonly dscp?: boolean;
+  readonly forceAggressiveIceNomination?: boolean;
+  readonly maxAverageBitrate?: number;
+  readonly disableAudioContextSounds?: boolean;
   readonly rtcConfiguration?: RTCConfiguration;
   /** URLs replacing the default sounds (served by Denwa at `/sdk/sounds/`). */
   readonly sounds?: SoundOverrides;
@@ -110,6 +118,7 @@ export class Device extends Emitter<DeviceEvents> {
     this.#insights = new InsightsPublisher({
       token: () => this.#token,
       enabled: options.publishEvents !== false,
+      metadata: { ...(options.appName === undefined ? {} : { app_name: options.appName }), ...(options.appVersion === undefined ? {} : { app_version: options.appVersion }) },
       warn: (message) => { this.#log.warn(message); },
       ...(options.insightsPoster === undefined ? {} : { post: options.insightsPoster }),
     });

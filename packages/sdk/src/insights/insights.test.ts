@@ -100,6 +100,10 @@ describe('Insights publishing', () => {
       ['received', expect.objectContaining({ quality_score: 2, issue_name: 'choppy-audio', call_sid: 'CA4' })],
       ['received-none', expect.objectContaining({ call_sid: 'CA4' })],
     ]);
+    expect(posted[0]?.body.publisher_metadata).toBeUndefined();
+    const named = await setup({ appName: 'softphone', appVersion: '1.2' });
+    await named.device.connect({ params: { To: 'bob' } });
+    expect(named.posted[0]?.body.publisher_metadata).toEqual({ app_name: 'softphone', app_version: '1.2' });
     const quiet = await setup({ publishEvents: false });
     await quiet.device.connect({ params: { To: 'bob' } });
     expect(quiet.posted).toEqual([]);

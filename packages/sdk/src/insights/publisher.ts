@@ -18,6 +18,7 @@ export interface InsightsEnvelope {
   readonly private: false;
   readonly publisher: 'twilio-js-sdk';
   readonly timestamp: string;
+  readonly publisher_metadata?: Readonly<Record<string, string>>;
 }
 
 export type Poster = (url: string, token: string, body: InsightsEnvelope) => Promise<void>;
@@ -26,6 +27,8 @@ export interface PublisherOptions {
   readonly token: () => string;
   /** False disables publishing (the 2.x `publishEvents` option). */
   readonly enabled: boolean;
+  /** `publisher_metadata` (the `appName`/`appVersion` options); omitted when empty. */
+  readonly metadata?: Readonly<Record<string, string>>;
   /** Tests: where envelopes go instead of `fetch`. */
   readonly post?: Poster;
   readonly warn?: (message: string) => void;
@@ -65,7 +68,15 @@ export class InsightsPublisher {
 
   #post(path: string, body: Pick<InsightsEnvelope, 'group' | 'level' | 'name' | 'payload'>): void {
     if (!this.#options.enabled) return;
-    const envelope: InsightsEnvelope = { ...body, payload_type: 'application/json', private: false, publisher: 'twilio-js-sdk', timestamp: new Date().toISOString() };
+    const metadata = this.#options.metadata ?? {};
+    const envelope: InsightsEnvelope = {
+      ...body,
+      payload_type: 'application/json',
+      private: false,
+      publisher: 'twilio-js-sdk',
+      timestamp: new Date().toISOString(),
+      ...(Object.keys(metadata).length === 0 ? {} : { publisher_metadata: metadata }),
+    };
     const post = this.#options.post ?? fetchPoster;
     let pending: Promise<void>;
     try {
