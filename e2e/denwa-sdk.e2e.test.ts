@@ -72,6 +72,15 @@ async function call(from: PageSdk, to: PageSdk, dtmf: boolean): Promise<void> {
         expect(Math.max(...volumes.map((v) => v[1]))).toBeGreaterThan(0.05); // bob's tone
         expect(Math.max(...volumes.map((v) => v[0]))).toBeGreaterThan(0.05); // alice's own tone
       }
+      if (from === 'denwa' && to === 'denwa') {
+        // One-way audio: RTP keeps arriving at alice but her playout is silent while Denwa reports
+        // bob talking; Denwa's SDK warns, and clears once she hears him again.
+        const mark = await alice.page.evaluate<number>('window.h.log.length');
+        await alice.page.evaluate('window.h.call.getRemoteStream().getAudioTracks()[0].enabled = false');
+        await waitInPage(alice.page, `window.h.log.slice(${String(mark)}).some((e) => e.event === 'call.warning' && e.detail === 'one-way-audio')`, 15_000);
+        await alice.page.evaluate('window.h.call.getRemoteStream().getAudioTracks()[0].enabled = true');
+        await waitInPage(alice.page, `window.h.log.slice(${String(mark)}).some((e) => e.event === 'call.warning-cleared' && e.detail === 'one-way-audio')`, 15_000);
+      }
       if (dtmf) {
         await alice.page.evaluate("window.h.digits('123#')");
         const deadline = Date.now() + 10_000;
@@ -210,7 +219,7 @@ describe('Denwa SDK', () => {
     }
   }, 90_000);
 
-  it('calls Denwa SDK: audio both ways, RFC 4733 digits logged, hangup ends both', async () => {
+  it('calls Denwa SDK: audio both ways, one-way-audio raised and cleared, RFC 4733 digits logged, Insights posts, hangup ends both', async () => {
     await call('denwa', 'denwa', true);
   }, 90_000);
 

@@ -103,6 +103,7 @@ export class Call extends Emitter<CallEvents> {
   #answered = false;
   #quality: CallQuality | null = null;
   #recovery: IceRecovery | null = null;
+  #farEndSpeaking = false;
   #outputVolume = 1;
   #localHangup = false;
   readonly #createdAt = Date.now();
@@ -329,6 +330,10 @@ export class Call extends Emitter<CallEvents> {
       case 'error':
         this.#onError(payload);
         return;
+      case 'farend':
+        this.#farEndSpeaking = payload['speaking'] === true;
+        this.#quality?.farEnd(this.#farEndSpeaking);
+        return;
       case 'ack': {
         const id = payload['voiceeventsid'];
         const message = typeof id === 'string' ? this.#pendingMessages.get(id) : undefined;
@@ -441,6 +446,7 @@ export class Call extends Emitter<CallEvents> {
       },
     }, this.#createdAt);
     this.#quality = quality;
+    quality.farEnd(this.#farEndSpeaking);
     media.onIceState = (state) => {
       quality.iceState(state);
       recovery.iceState(state);

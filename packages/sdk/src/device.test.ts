@@ -17,6 +17,7 @@ function setup(options: Partial<DeviceOptions> = {}): { device: Device; sockets:
   const sockets: FakeSocket[] = [];
   const media: FakeMedia[] = [];
   const device = new Device('token-1', {
+    publishEvents: false,
     chunderw: 'denwa.test:3443',
     socketFactory: (url) => { const s = new FakeSocket(url); sockets.push(s); return s; },
     mediaFactory: () => { const m = new FakeMedia(); media.push(m); return m; },

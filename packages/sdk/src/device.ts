@@ -283,7 +283,7 @@ export class Device extends Emitter<DeviceEvents> {
     });
     stream.on('invite', (p) => { this.#onInvite(p); });
     stream.on('error', (p) => { this.#onError(p); });
-    for (const type of ['ringing', 'answer', 'hangup', 'cancel', 'ack', 'message'] as const) {
+    for (const type of ['ringing', 'answer', 'hangup', 'cancel', 'ack', 'message', 'farend'] as const) {
       stream.on(type, (p) => { this.#route(type, p); });
     }
     stream.open();
@@ -374,7 +374,7 @@ export class Device extends Emitter<DeviceEvents> {
   }
 
   /** Routes a call message by callsid; an outgoing call without its server sid yet takes the first. */
-  #route(type: 'ringing' | 'answer' | 'hangup' | 'cancel' | 'ack' | 'message', payload: Payload): void {
+  #route(type: 'ringing' | 'answer' | 'hangup' | 'cancel' | 'ack' | 'message' | 'farend', payload: Payload): void {
     const callsid = payload['callsid'];
     let call = typeof callsid === 'string' ? this.#calls.find((c) => c.sid === callsid) : undefined;
     if (call === undefined && (type === 'ringing' || type === 'answer')) call = this.#calls.find((c) => c.direction === 'OUTGOING' && !c.hasServerSid);

@@ -45,7 +45,7 @@ describe('TwilioError', () => {
 
   it('is what the Device emits for a server error', () => {
     const sockets: FakeSocket[] = [];
-    const device = new Device('token', { chunderw: 'denwa.test', socketFactory: (url) => { const s = new FakeSocket(url); sockets.push(s); return s; } });
+    const device = new Device('token', { chunderw: 'denwa.test', publishEvents: false, socketFactory: (url) => { const s = new FakeSocket(url); sockets.push(s); return s; } });
     const errors: unknown[] = [];
     device.on('error', (e) => errors.push(e));
     device.register().catch(() => undefined);

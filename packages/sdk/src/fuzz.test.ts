@@ -26,7 +26,7 @@ describe('Device under random server frames', () => {
     const random = seeded(20261124);
     const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
     const sockets: FakeSocket[] = [];
-    const device = new Device('token', { chunderw: 'denwa.test:1', socketFactory: (u) => { const s = new FakeSocket(u); sockets.push(s); return s; }, mediaFactory: () => new FakeMedia() });
+    const device = new Device('token', { chunderw: 'denwa.test:1', publishEvents: false, socketFactory: (u) => { const s = new FakeSocket(u); sockets.push(s); return s; }, mediaFactory: () => new FakeMedia() });
     devices.push(device);
     const errors: number[] = [];
     device.on('error', (e) => errors.push(e.code));

@@ -23,6 +23,7 @@ function setup(options: { noRegister?: boolean; enableRingingState?: boolean } =
   v1.disconnect(() => log.push('disconnect'));
   v1.cancel(() => log.push('cancel'));
   v1.setup('capability-token', {
+    publishEvents: false,
     chunderw: 'denwa.test:3443',
     ...options,
     ...({ socketFactory: (url: string) => { const s = new FakeSocket(url); sockets.push(s); return s; }, mediaFactory: () => { const m = new FakeMedia(); media.push(m); return m; } } as object),

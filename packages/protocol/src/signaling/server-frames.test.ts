@@ -50,6 +50,7 @@ const MESSAGES: readonly ServerMessage[] = [
     type: 'message',
     payload: { callsid: CALL_SID, content: { balance: 12.5 }, contenttype: 'application/json', messagetype: 'user-defined-message', voiceeventsid: EVENT_SID },
   },
+  { type: 'farend', payload: { callsid: CALL_SID, speaking: true } },
   { type: 'close', payload: {} },
 ];
 

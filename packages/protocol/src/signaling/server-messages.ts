@@ -155,6 +155,17 @@ export const ServerCallMessagePayloadSchema = z.object({
 });
 
 /**
+ * `farend` — Denwa only: whether the other party of this call is sending speech-level audio, sent
+ * when that changes. Denwa's SDK raises `one-way-audio` when it arrives as speech while the call's
+ * received level stays silent; the official SDKs ignore message types they do not know.
+ * @public
+ */
+export const FarEndPayloadSchema = z.object({
+  callsid: SignalingIdSchema,
+  speaking: z.boolean(),
+});
+
+/**
  * `close` — fatal: the SDK closes the socket and does not reconnect; pending `register()` /
  * `connect()` reject (§3.3, §4.11).
  * @public
@@ -174,6 +185,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   wireMessage('error', ServerErrorPayloadSchema),
   wireMessage('ack', AckPayloadSchema),
   wireMessage('message', ServerCallMessagePayloadSchema),
+  wireMessage('farend', FarEndPayloadSchema),
   wireMessage('close', ClosePayloadSchema),
 ]);
 
@@ -194,6 +206,7 @@ export type ServerMessageOf<T extends ServerMessageType> = Extract<ServerMessage
 /** @public */ export type ServerErrorPayload = z.output<typeof ServerErrorPayloadSchema>;
 /** @public */ export type AckPayload = z.output<typeof AckPayloadSchema>;
 /** @public */ export type ServerCallMessagePayload = z.output<typeof ServerCallMessagePayloadSchema>;
+/** @public */ export type FarEndPayload = z.output<typeof FarEndPayloadSchema>;
 
 /** @public */ export type ConnectedMessage = ServerMessageOf<'connected'>;
 /** @public */ export type ReadyMessage = ServerMessageOf<'ready'>;
@@ -206,6 +219,7 @@ export type ServerMessageOf<T extends ServerMessageType> = Extract<ServerMessage
 /** @public */ export type ServerErrorMessage = ServerMessageOf<'error'>;
 /** @public */ export type AckMessage = ServerMessageOf<'ack'>;
 /** @public */ export type ServerCallMessage = ServerMessageOf<'message'>;
+/** @public */ export type FarEndMessage = ServerMessageOf<'farend'>;
 /** @public */ export type CloseMessage = ServerMessageOf<'close'>;
 
 /** The server message types, in the order of §3.3. @public */
@@ -221,5 +235,6 @@ export const SERVER_MESSAGE_TYPES: readonly ServerMessageType[] = [
   'error',
   'ack',
   'message',
+  'farend',
   'close',
 ];

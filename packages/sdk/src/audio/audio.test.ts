@@ -35,6 +35,7 @@ async function setup(options: Partial<DeviceOptions> = {}) {
       return m;
     },
     audioEnvironment: env,
+    publishEvents: false,
     ...options,
   });
   devices.push(device);

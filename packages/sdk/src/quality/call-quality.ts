@@ -1,12 +1,14 @@
 /**
  * The quality loop of one call: levels every 50 ms (the `volume` event), counters every second (the
- * `sample` event), warnings from {@link QualityMonitor}, and `ice-connectivity-lost` from the ICE state.
+ * `sample` event), warnings from {@link QualityMonitor}, `ice-connectivity-lost` from the ICE state,
+ * and Denwa's `one-way-audio` from the server's far-end speech reports.
  */
 import type { MediaSession } from '../media/peer-session.ts';
 import { QualityMonitor, type QualitySample, type QualityWarningName } from './monitor.ts';
+import { OneWayAudioRule } from './one-way-audio.ts';
 
-/** Every warning name a call can raise. @public */
-export type CallWarningName = QualityWarningName | 'ice-connectivity-lost';
+/** Every warning name a call can raise (`one-way-audio` is Denwa's). @public */
+export type CallWarningName = QualityWarningName | 'ice-connectivity-lost' | 'one-way-audio';
 
 export interface CallQualitySink {
   readonly volume: (input: number, output: number) => void;
@@ -28,6 +30,7 @@ export class CallQuality {
   #volumeTimer: ReturnType<typeof setInterval> | null = null;
   #sampleTimer: ReturnType<typeof setInterval> | null = null;
   #iceLost = false;
+  readonly #oneWay = new OneWayAudioRule();
   #stopped = false;
 
   constructor(media: MediaSession, sink: CallQualitySink, createdAt: number) {
@@ -79,6 +82,13 @@ export class CallQuality {
     const { sample, changes } = this.#monitor.push(raw, input, output, Date.now(), this.#sink.muted());
     this.#sink.sample(sample);
     for (const c of changes) this.#sink.warning(c.name, c.raised, c.values);
+    const oneWay = this.#oneWay.push(sample);
+    if (oneWay !== null) this.#sink.warning('one-way-audio', oneWay, [sample.audioOutputLevel]);
+  }
+
+  /** The server reported whether the far end is sending speech (`farend`). */
+  farEnd(speaking: boolean): void {
+    this.#oneWay.farEnd(speaking);
   }
 
   #onIce(state: string): void {

@@ -29,6 +29,8 @@ export interface PStreamEvents {
   error: [Payload];
   ack: [Payload];
   message: [Payload];
+  /** Denwa: whether the far end is sending speech. */
+  farend: [Payload];
   /** The server sent `close`: the stream is destroyed. */
   close: [Payload];
 }
@@ -151,6 +153,7 @@ export class PStream extends Emitter<PStreamEvents> {
       case 'error':
       case 'ack':
       case 'message':
+      case 'farend':
         this.emit(type, payload);
         return;
       case 'close':

@@ -124,6 +124,11 @@ export class CallEngine implements ClientCalls {
 
   #mediaEvent(call: LiveCall, event: MediaEndpointEvent): void {
     if (event.type === 'dtmf') call.dtmf(event.digit, 'rtp');
+    else if (event.type === 'speech') {
+      // What this leg sends reaches the bridged leg: tell that browser whether speech is on its way.
+      const peer = call.peer;
+      if (peer !== null && !peer.hasEnded()) peer.leg.connection?.sendFarEndSpeech(peer.sid, event.speaking);
+    }
     else if (event.type === 'failed') {
       call.end(call.answered ? 'completed' : 'failed', 'system', { error: event.error });
     }

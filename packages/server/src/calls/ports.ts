@@ -73,7 +73,9 @@ export type MediaEndpointEvent =
   /** One RFC 4733 digit received (deduplicated: once per event, at its end). */
   | { readonly type: 'dtmf'; readonly digit: string; readonly durationMs: number }
   /** Consent freshness expired (no STUN check for 30 s) or the DTLS/ICE layer failed: the leg is dead. */
-  | { readonly type: 'failed'; readonly error: VoiceError };
+  | { readonly type: 'failed'; readonly error: VoiceError }
+  /** The leg's sender started or stopped sending speech-level audio. */
+  | { readonly type: 'speech'; readonly speaking: boolean };
 
 export type MediaEventListener = (event: MediaEndpointEvent) => void;
 
@@ -151,6 +153,8 @@ export interface ClientConnection {
   sendHangup(callSid: CallSid, error?: VoiceError): void;
   /** `message {callsid, content, contenttype, messagetype, voiceeventsid}`: a user-defined call message. */
   sendCallMessage(callSid: CallSid, message: CallMessage): void;
+  /** `farend {callsid, speaking}` (Denwa): the other party started or stopped sending speech-level audio. */
+  sendFarEndSpeech(callSid: CallSid, speaking: boolean): void;
 }
 
 /** A user-defined call message (Voice SDK 2.x `Call.sendMessage` / `messageReceived`). */

@@ -32,7 +32,7 @@ beforeEach(async () => {
       const bob: ClientConnection = {
         id: 'bob-1', identity: 'bob', get accountSid() { return h.accountSid; },
         sendRinging: () => undefined, sendAnswer: () => undefined,
-        sendInvite: (sid: CallSid) => { frames.push(`invite ${sid}`); }, sendCancel: (sid: CallSid) => { frames.push(`cancel ${sid}`); },
+        sendInvite: (sid: CallSid) => { frames.push(`invite ${sid}`); }, sendCancel: (sid: CallSid) => { frames.push(`cancel ${sid}`); }, sendFarEndSpeech: () => undefined,
         sendHangup: (sid: CallSid) => { frames.push(`hangup ${sid}`); }, sendCallMessage: () => undefined,
       };
       engine = new CallEngine({ store, webhooks, media, clients: { registered: (_a, identity) => (identity === 'bob' ? [bob] : []) }, clock, ids, log: pino({ level: 'silent' }) });

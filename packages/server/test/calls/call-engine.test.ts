@@ -63,6 +63,7 @@ class FakeConnection implements ClientConnection {
   sendCancel(sid: CallSid): void { this.frames.push(`cancel ${sid}`); }
   sendHangup(sid: CallSid, error?: VoiceError): void { this.frames.push(`hangup ${sid}${error === undefined ? '' : ` ${String(error.code)}`}`); }
   sendCallMessage(sid: CallSid, m: CallMessage): void { this.frames.push(`message ${sid} ${m.messageType}`); }
+  sendFarEndSpeech(sid: CallSid, speaking: boolean): void { this.frames.push(`farend ${sid} ${String(speaking)}`); }
   types(): string[] { return this.frames.map((f) => f.split(' ')[0] ?? ''); }
 }
 
@@ -311,6 +312,23 @@ describe('CallEngine: browser-placed calls through <Dial><Client>', () => {
     await settle();
     expect(alice.types().at(-1)).toBe('hangup');
     expect(bob.types().at(-1)).toBe('hangup');
+  });
+
+  it('tells each browser of a bridge when the other side starts and stops talking', async () => {
+    const bob = new FakeConnection('bob-1', 'bob');
+    directory.set('bob', [bob]);
+    dial('<Dial><Client>bob</Client></Dial>');
+    const parent = place();
+    await settle();
+    const childSid = (bob.frames[0] ?? '').split(' ')[1] as CallSid;
+    engine.answer(bob, childSid, 'ans');
+    await settle();
+    const [aliceLeg, bobLeg] = media.endpoints;
+    aliceLeg?.onEvent({ type: 'speech', speaking: true });
+    bobLeg?.onEvent({ type: 'speech', speaking: true });
+    aliceLeg?.onEvent({ type: 'speech', speaking: false });
+    expect(bob.frames.filter((f) => f.startsWith('farend'))).toEqual([`farend ${childSid} true`, `farend ${childSid} false`]);
+    expect(alice.frames.filter((f) => f.startsWith('farend'))).toEqual([`farend ${parent} true`]);
   });
 
   it('connectionLost ends the calls of that connection', async () => {

@@ -8,28 +8,20 @@ import { randomBytes } from 'node:crypto';
 import { VoiceError } from '@denwa/protocol';
 import type { MediaCodec, MediaEndpoint, MediaEventListener, MediaEndpointEvent, MediaResult } from '../../calls/ports.ts';
 import { DtlsServer, type DtlsConnection } from '../dtls/index.ts';
-import { DtmfDetector, RtpRewriter, isRtcpPacket, type DtmfDigit } from '../rtp/index.ts';
+import { DtmfDetector, RtpRewriter, SpeechDetector, isRtcpPacket, type DtmfDigit } from '../rtp/index.ts';
 import { buildAnswer, buildOffer, buildReinviteAnswer, isIceRestart, offeredAudioCodecs, parseAnswer, parseOffer, type AudioCodecName, type NegotiatedMedia, type OfferParams } from '../sdp/index.ts';
 import { srtpSessionsFromDtls, srtpSuiteForProtectionProfile, type SrtpSession } from '../srtp/index.ts';
 import { IceLiteAgent, generateIcePwd, generateIceUfrag } from '../stun/index.ts';
 import { zeroCounters, type EndpointContext, type MediaCounters } from './endpoint-context.ts';
 import { ImpairedSender, type DatagramSender, type MediaImpairment } from './impairment.ts';
 import { RtcpReporter, type LegStats } from './rtcp-reporter.ts';
+import { SilenceFiller } from './silence.ts';
 
 const AUDIO_CODECS: readonly AudioCodecName[] = ['PCMU', 'opus', 'PCMA'];
 /** Room kept for the SRTP tag (GCM: 16) and the SRTCP index (4). */
 const TRAILER_ROOM = 20;
 /** After this long without relayed media, a connected leg gets silence frames (browsers warn after 3 s of nothing). */
 export const FILL_AFTER_MS = 200;
-/** The SSRC filler frames carry before rewriting (the rewriter turns it into the leg's own SSRC). */
-const FILLER_SSRC = 0x64656e77;
-/** One 20 ms frame of silence per codec: G.711 silence bytes, and Opus's 3-byte silence frame. */
-const SILENCE: Readonly<Record<string, { readonly payload: Buffer; readonly ticks: number }>> = {
-  PCMU: { payload: Buffer.alloc(160, 0xff), ticks: 160 },
-  PCMA: { payload: Buffer.alloc(160, 0xd5), ticks: 160 },
-  opus: { payload: Buffer.from([0xf8, 0xff, 0xfe]), ticks: 960 },
-};
-
 let endpointSequence = 0;
 
 /** The remote transport address media is sent to. */
@@ -68,8 +60,9 @@ export class WebRtcEndpoint implements MediaEndpoint {
   #peer: WebRtcEndpoint | null = null;
   #rewriter: RtpRewriter | null = null;
   #lastRelayedAt = Number.NEGATIVE_INFINITY;
-  #fillerSeq = 0;
-  #fillerTs = 0;
+  readonly #filler = new SilenceFiller();
+  /** Whether this leg's sender is talking (reported to the bridged browser as far-end speech). */
+  #speech: SpeechDetector | null = null;
   readonly #bound: Remote[] = [];
   /** Where this leg's RTP, RTCP and STUN go: the relay's socket, or an impaired view of it (test hooks). */
   #out: DatagramSender | null = null;
@@ -182,6 +175,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
     for (const te of n.telephoneEvents) this.#dtmfPts[te.pt & 0x7f] = 1;
     const te = n.telephoneEvent ?? n.telephoneEvents[0];
     this.#dtmf = new DtmfDetector((d) => { this.#onDigit(d); }, { clockRate: te?.clockRate ?? 8000 });
+    this.#speech = new SpeechDetector(n.primary.name, (speaking) => { this.#emit({ type: 'speech', speaking }); });
     const ctx = this.#ctx;
     this.#dtls = new DtlsServer({
       certificate: ctx.certificate,
@@ -304,7 +298,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
     if (this.#dtmfPts[pt] === 1) {
       const offset = 12 + 4 * ((buf[0] ?? 0) & 0x0f);
       if (len >= offset + 4) this.#dtmf?.push(ts, buf, offset, len - offset);
-    }
+    } else if (pt === this.#negotiated?.primary.pt) this.#speech?.pushRtp(buf, len, now);
     const peer = this.#peer;
     if (peer === null || !peer.sendRelayed(buf, len, now)) {
       this.counters.notForwarded++;
@@ -385,22 +379,13 @@ export class WebRtcEndpoint implements MediaEndpoint {
     const protect = this.#protect;
     const remote = this.#remote;
     const primary = this.#negotiated?.primary;
-    const silence = primary === undefined ? undefined : SILENCE[primary.name];
-    if (rewriter === null || protect === null || remote === null || primary === undefined || silence === undefined) return;
-    const len = 12 + silence.payload.length;
-    const packet = Buffer.allocUnsafe(len + TRAILER_ROOM);
-    packet[0] = 0x80;
-    packet[1] = primary.pt;
-    this.#fillerSeq = (this.#fillerSeq + 1) & 0xffff;
-    this.#fillerTs = (this.#fillerTs + silence.ticks) >>> 0;
-    packet.writeUInt16BE(this.#fillerSeq, 2);
-    packet.writeUInt32BE(this.#fillerTs, 4);
-    packet.writeUInt32BE(FILLER_SSRC, 8);
-    silence.payload.copy(packet, 12);
-    if (!rewriter.rewrite(packet, len, now)) return;
-    const protectedLen = protect.protectRtp(packet, len);
+    if (rewriter === null || protect === null || remote === null || primary === undefined) return;
+    const frame = this.#filler.next(primary.name, primary.pt, TRAILER_ROOM);
+    if (frame === null || !rewriter.rewrite(frame.packet, frame.length, now)) return;
+    const packet = frame.packet;
+    const protectedLen = protect.protectRtp(packet, frame.length);
     if (typeof protectedLen !== 'number') return;
-    this.#rtcp?.onSent(silence.payload.length, packet.readUInt32BE(4), now);
+    this.#rtcp?.onSent(frame.length - 12, packet.readUInt32BE(4), now);
     this.counters.packetsOut++;
     (this.#out ?? this.#ctx.socket).send(packet, 0, protectedLen, remote.port, remote.address);
   }
@@ -418,6 +403,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
       this.fail('ICE/DTLS did not connect in time');
       return;
     }
+    this.#speech?.tick(now);
     if (this.#connected && now >= this.#nextRtcpAt) {
       this.#nextRtcpAt = now + 500 + Math.floor(Math.random() * 1000);
       this.#sendRtcp(now);

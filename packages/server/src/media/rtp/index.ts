@@ -74,3 +74,4 @@ export {
   type TelephoneEventPacketsOptions,
 } from './telephone-event.ts';
 export { DtmfDetector, type DtmfDetectorOptions, type DtmfDigit } from './dtmf-detector.ts';
+export { SpeechDetector, type SpeechCodec } from './speech-detector.ts';

@@ -309,6 +309,10 @@ export class SignalingSession implements ClientConnection {
     this.#send({ type: 'cancel', payload: { callsid: callSid } });
   }
 
+  sendFarEndSpeech(callSid: CallSid, speaking: boolean): void {
+    this.#send({ type: 'farend', payload: { callsid: callSid, speaking } });
+  }
+
   sendHangup(callSid: CallSid, error?: VoiceError): void {
     this.#send({ type: 'hangup', payload: { callsid: callSid, ...(error === undefined ? {} : { error: signalingErrorBody(error) }) } });
   }
