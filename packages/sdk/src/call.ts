@@ -4,6 +4,7 @@
  * The {@link Device} routes its signaling messages here; the media side is a {@link MediaSession}.
  */
 import { parseTwilioParams } from '@denwa/protocol';
+import type { AudioOutputElement } from './audio/playback.ts';
 import { encodeConnectToken } from './connect-token.ts';
 import { TwilioError, toTwilioError } from './errors.ts';
 import { Emitter } from './events.ts';
@@ -31,6 +32,8 @@ export interface CallMessage {
 /** @public */
 export interface CallEvents {
   accept: [call: Call];
+  /** The far end's audio started playing (the element on the first speaker device). */
+  audio: [remoteAudio: AudioOutputElement | null];
   ringing: [hasEarlyMedia: boolean];
   cancel: [];
   disconnect: [call: Call];

@@ -414,10 +414,12 @@ export class Device extends Emitter<DeviceEvents> {
   /** Plays a call's remote audio on the speaker devices; a blocked autoplay is reported as the call's error. */
   #play(call: Call, stream: MediaStream): void {
     this.#audio.stop(this.#outputs.get(call) ?? null);
-    this.#outputs.set(call, this.#audio.play('speaker', { stream }, {
+    const playback = this.#audio.play('speaker', { stream }, {
       scale: () => call.outputVolume,
       onError: (error) => { call.emit('error', error); },
-    }));
+    });
+    this.#outputs.set(call, playback);
+    call.emit('audio', playback.element);
   }
 
   /** The outgoing and disconnect sounds of one call, and the ring's end. */

@@ -94,6 +94,8 @@ describe('device.audio', () => {
     await ctx.device.audio.ringtoneDevices.set(['spk-1', 'hs-2']);
     await ctx.device.audio.speakerDevices.set('hs-2');
     const call = await incoming(ctx);
+    const audioEvents: unknown[] = [];
+    call.on('audio', (el) => audioEvents.push(el));
     const ring = ctx.env.playing(`${SOUNDS}incoming.wav`);
     expect(ring.map((e) => e.sinkId).sort()).toEqual(['hs-2', 'spk-1']);
     expect(ring.every((e) => e.loop)).toBe(true);
@@ -102,6 +104,7 @@ describe('device.audio', () => {
     await tick();
     expect(ctx.env.playing(`${SOUNDS}incoming.wav`)).toEqual([]);
     expect(ctx.env.playing(REMOTE).map((e) => e.sinkId)).toEqual(['hs-2']);
+    expect(audioEvents).toEqual(ctx.env.playing(REMOTE));
     await ctx.device.audio.speakerDevices.set(['spk-1', 'hs-2']);
     await tick();
     expect(ctx.env.playing(REMOTE).map((e) => e.sinkId).sort()).toEqual(['hs-2', 'spk-1']);

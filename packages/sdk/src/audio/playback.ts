@@ -70,6 +70,12 @@ export class Playback {
     this.setSinks(sinkIds);
   }
 
+  /** One of the elements playing (the first device's), or null without a DOM. */
+  get element(): AudioOutputElement | null {
+    for (const el of this.#elements.values()) return el;
+    return null;
+  }
+
   /** The device ids this source plays on now. */
   get sinkIds(): readonly string[] {
     return [...this.#elements.keys()];
