@@ -1,2 +1,3 @@
 export { ManualClock } from './manual-clock.ts';
 export { makeTempDir } from './temp-dir.ts';
+export { seededRandom } from './seeded-random.ts';
