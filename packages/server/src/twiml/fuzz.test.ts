@@ -3,19 +3,10 @@
  * a value or a 12100/12200 error.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@denwa/testkit';
 import { parseTwiml } from './index.ts';
 
-/** mulberry32: a small seeded PRNG, so every run mutates the same way. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const SEEDS = [
   '<?xml version="1.0" encoding="UTF-8"?><Response><Dial callerId="+815012345678" record="record-from-answer-dual"><Client>twilio_user</Client></Dial></Response>',

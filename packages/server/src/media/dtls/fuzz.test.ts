@@ -4,6 +4,7 @@
  * connected servers. `handleDatagram` must never throw, and no failure may be an internal error.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '@denwa/testkit';
 import { ManualClock } from '@denwa/testkit';
 import { createDtlsCertificate, type DtlsCertificate } from './certificate.ts';
 import { DtlsServer } from './dtls-server.ts';
@@ -11,17 +12,7 @@ import { encodeHandshakeFragment } from './handshake-codec.ts';
 import { encodeRecord } from './record-layer.ts';
 import { DtlsTestClient } from './test-client.ts';
 
-/** mulberry32: a small seeded PRNG, so every run sees the same inputs. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const random = prng(0xd715_1347);
 const int = (n: number): number => Math.floor(random() * n);

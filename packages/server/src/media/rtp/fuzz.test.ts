@@ -4,6 +4,7 @@
  * and in-place functions may not write at or past `len`.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@denwa/testkit';
 import {
   DtmfDetector,
   ReceptionStats,
@@ -23,17 +24,7 @@ import {
   type RtcpPacket,
 } from './index.ts';
 
-/** mulberry32: a small seeded PRNG, so every run sees the same buffers. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const random = prng(0x5eed_4733);
 const int = (n: number): number => Math.floor(random() * n);

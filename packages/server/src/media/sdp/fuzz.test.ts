@@ -5,6 +5,7 @@
  */
 import { VoiceError } from '@denwa/protocol';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@denwa/testkit';
 import {
   CHROME_ANSWER,
   CHROME_OFFER,
@@ -27,17 +28,7 @@ import {
   type ParsedOffer,
 } from './index.ts';
 
-/** mulberry32: a small seeded PRNG, so every run sees the same inputs. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const random = prng(0x5d9_2026);
 const int = (n: number): number => Math.floor(random() * n);

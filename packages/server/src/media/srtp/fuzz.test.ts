@@ -4,21 +4,12 @@
  * must come back byte-for-byte unchanged; nothing may be written at or past `length`.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@denwa/testkit';
 import { SrtpSession } from './srtp-session.ts';
 import type { SrtpSuite } from './srtp-suite.ts';
 import { rtcpReceiverReport, rtpPacket, testMaster, withRoom } from './test-packets.test-helper.ts';
 
-/** mulberry32: a small seeded PRNG, so every run sees the same buffers. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const random = prng(0x5eed_3711);
 const int = (n: number): number => Math.floor(random() * n);
