@@ -89,6 +89,11 @@ describe('denwa start', () => {
     expect(served.headers.get('content-type')).toMatch(/^text\/xml/);
     expect(await served.text()).toBe('<Response><Dial><Client>twilio_user</Client></Dial></Response>');
 
+    // The console's links carry the public URL, known only once the port is bound.
+    const status = await (await fetch(`${r.api}/`)).text();
+    expect(status).toContain(`${r.api}/2010-04-01/Accounts/${SID}.json`);
+    expect(status).toContain(`${r.api}/phone/`);
+
     const ca = readFileSync(`${dir}/tls/ca.crt`);
     const health = await new Promise<string>((resolve, reject) => {
       httpsGet(`${r.https}/healthz`, { ca }, (res) => {

@@ -52,7 +52,7 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps, service
     return reply.type('application/x-pem-file').header('Content-Disposition', 'attachment; filename="denwa-local-ca.crt"').send(deps.caCertPem);
   });
 
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(statusPage(deps)));
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(statusPage({ ...deps, publicUrl: services.publicUrl() })));
 }
 
 function statusPage(d: ConsoleDeps): string {
