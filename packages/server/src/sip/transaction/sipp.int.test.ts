@@ -9,7 +9,7 @@ import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock, type TimerHandle } from '../../core/index.ts';
 import type { SipRequest } from '../message/index.ts';
-import { bindSipUdp, type SipAddress, type SipTransport } from '../transport/index.ts';
+import { bindSipUdp, listenSipTcp, type SipAddress, type SipTransport } from '../transport/index.ts';
 import { TransactionLayer, responseTo, type ServerTransaction, type TransactionLayerUser } from './index.ts';
 
 const SIPP = process.env['DENWA_SIPP'] ?? '/usr/bin/sipp';
@@ -38,6 +38,7 @@ class TestUas implements TransactionLayerUser {
   calls = 0;
   acks = 0;
   readonly byes = new Set<string>();
+  byeTransactions = 0;
 
   constructor(clock: SystemClock, local: SipAddress) {
     this.#clock = clock;
@@ -55,7 +56,10 @@ class TestUas implements TransactionLayerUser {
       return;
     }
     if (request.method !== 'INVITE') {
-      if (request.method === 'BYE') this.byes.add(callId);
+      if (request.method === 'BYE') {
+        this.byes.add(callId);
+        this.byeTransactions++;
+      }
       tx.respond(responseTo(request, 200, 'OK', 'uas'));
       return;
     }
@@ -86,6 +90,16 @@ class TestUas implements TransactionLayerUser {
   }
 }
 
+async function runSipp(target: SipAddress, extra: readonly string[]): Promise<number | null> {
+  const port = await freeUdpPort();
+  const args = ['-sn', 'uac', `${target.address}:${String(target.port)}`, '-i', '127.0.0.1', '-p', String(port), '-m', '10', '-r', '5', '-l', '5', '-nostdin', '-timeout', '120', '-timeout_error', ...extra];
+  return new Promise((resolve) => {
+    const sipp = spawn(SIPP, args, { stdio: 'ignore' });
+    sipp.on('exit', (c) => { resolve(c); });
+    sipp.on('error', () => { resolve(-1); });
+  });
+}
+
 describe('SIP transactions against sipp', () => {
   it('completes 10 sipp uac calls over UDP with 10 % packet loss', async () => {
     const udp = await bindSipUdp({ address: '127.0.0.1', port: 0 });
@@ -93,18 +107,30 @@ describe('SIP transactions against sipp', () => {
     const clock = new SystemClock();
     const uas = new TestUas(clock, udp.local);
     uas.layer = new TransactionLayer({ clock, transport: udp, user: uas });
-    const sippPort = await freeUdpPort();
-    const args = ['-sn', 'uac', `127.0.0.1:${String(udp.local.port)}`, '-i', '127.0.0.1', '-p', String(sippPort), '-m', '10', '-r', '5', '-l', '5', '-lost', '10', '-nostdin', '-timeout', '120', '-timeout_error'];
-    const code = await new Promise<number | null>((resolve) => {
-      const sipp = spawn(SIPP, args, { stdio: 'ignore' });
-      sipp.on('exit', (c) => { resolve(c); });
-      sipp.on('error', () => { resolve(-1); });
-    });
+    const code = await runSipp(udp.local, ['-lost', '10']);
     uas.stop();
     expect(code).toBe(0);
-    // Each call set up once and torn down once, however many INVITE and BYE retransmissions the loss caused.
+    // Each call is set up once and each BYE handled once, however many retransmissions the loss caused.
+    expect(uas.calls).toBe(10);
+    expect(uas.byeTransactions).toBe(uas.byes.size);
+    // sipp's uac matches a 200 to its BYE without checking CSeq, so when both its ACK and every copy
+    // of its BYE are lost, our 2xx retransmission (still waiting for the ACK) ends its call: that
+    // BYE never reaches us. It happens to about 1 call in 100 at 10 % loss.
+    expect(uas.byes.size).toBeGreaterThanOrEqual(8);
+    expect(uas.acks).toBeGreaterThan(0);
+  }, 150_000);
+
+  it('completes 10 sipp uac calls over one TCP connection', async () => {
+    const tcp = await listenSipTcp({ address: '127.0.0.1', port: 0 });
+    transport = tcp;
+    const clock = new SystemClock();
+    const uas = new TestUas(clock, tcp.local);
+    uas.layer = new TransactionLayer({ clock, transport: tcp, user: uas });
+    const code = await runSipp(tcp.local, ['-t', 't1']);
+    uas.stop();
+    expect(code).toBe(0);
     expect(uas.calls).toBe(10);
     expect(uas.byes.size).toBe(10);
-    expect(uas.acks).toBeGreaterThan(0);
+    expect(uas.acks).toBe(10);
   }, 150_000);
 });
