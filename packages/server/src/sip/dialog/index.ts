@@ -1,0 +1,2 @@
+/** Dialogs (RFC 3261 §12). */
+export { Dialog, dialogKey, tagOf, type DialogInit, type DialogRole } from './dialog.ts';
