@@ -82,7 +82,7 @@ module.exports = {
     },
     allowOnly('pure-codecs-may-import', '(media/rtp|media/sdp|sip/message)/', ['core/', 'media/rtp/', 'media/sdp/', 'sip/message/'], 'Pure codecs import only each other.'),
     allowOnly('media-may-import', 'media/', ['core/', 'media/', 'calls/ports\\.ts$'], 'media/ knows lower media layers, its net port and the calls ports (types).'),
-    allowOnly('sip-stack-may-import', 'sip/(?!trunk/)', ['core/', 'sip/(?!trunk/)'], 'The SIP stack (message → transaction → dialog → ua) knows no domain module.'),
+    allowOnly('sip-stack-may-import', 'sip/(?!trunk/|index\\.ts$)', ['core/', 'sip/(?!trunk/|index\\.ts$)'], 'The SIP stack (message → transaction → dialog → ua) knows no domain module.'),
     allowOnly('sip-trunk-may-import', 'sip/trunk/', ['core/', 'sip/', 'calls/', 'store/ports\\.ts$'], 'sip/trunk implements calls.LegDriver for PSTN legs.'),
     allowOnly('signaling-session-may-import', 'signaling/session/', ['core/', 'signaling/session/', 'signaling/auth/', 'calls/'], 'The signaling session FSM is pure of ws and HTTP.'),
     allowOnly('recording-insights-may-import', '(recording|insights)/', ['core/', 'recording/', 'insights/', 'calls/ports\\.ts$', 'calls/events\\.ts$', 'media/index\\.ts$', 'store/ports\\.ts$'], 'Recording and insights consume call events and media taps.'),

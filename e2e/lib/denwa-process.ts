@@ -14,17 +14,19 @@ export interface DenwaProcess {
   readonly api: string;
   /** `host:port` of HTTPS/WSS, the SDKs' `chunderw`. */
   readonly chunderw: string;
+  /** The SIP port (UDP and TCP) on 127.0.0.1. */
+  readonly sipPort: number;
   readonly stdout: string[];
   readonly stderr: string[];
   rest(path: string, init?: { method?: string; form?: Record<string, string> }): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
-export async function startDenwa(options: { readonly env?: Readonly<Record<string, string>> } = {}): Promise<DenwaProcess> {
+export async function startDenwa(options: { readonly env?: Readonly<Record<string, string>>; readonly args?: readonly string[] } = {}): Promise<DenwaProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'denwa-e2e-'));
   const proc: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
-    [BIN, 'start', '--data-dir', join(dir, 'data'), '--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--media-port', '0', '--log-level', 'debug'],
+    [BIN, 'start', '--data-dir', join(dir, 'data'), '--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--media-port', '0', '--sip-port', '0', '--log-level', 'debug', ...(options.args ?? [])],
     { env: { ...process.env, DENWA_ACCOUNT_SID: ACCOUNT_SID, DENWA_AUTH_TOKEN: AUTH_TOKEN, ...options.env } },
   );
   const stdout: string[] = [];
@@ -44,10 +46,12 @@ export async function startDenwa(options: { readonly env?: Readonly<Record<strin
     });
   });
   const api = ready[1] ?? '';
+  const sipPort = Number(/^ {2}sip {8}udp\+tcp \S+:(\d+)/m.exec(stdout.join(''))?.[1] ?? '0');
   const auth = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`;
   return {
     api,
     chunderw: ready[2] ?? '',
+    sipPort,
     stdout,
     stderr,
     async rest(path, init = {}) {

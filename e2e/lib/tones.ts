@@ -22,3 +22,40 @@ export function writeToneWav(path: string, hz: number, seconds = 5, rate = 48_00
   header.writeUInt32LE(data.length, 40);
   writeFileSync(path, Buffer.concat([header, data]));
 }
+
+/** The samples and rate of a 16-bit PCM WAV (first channel), reading its chunks. */
+export function readWav(bytes: Buffer): { readonly rate: number; readonly samples: Float32Array } {
+  let offset = 12;
+  let rate = 8000;
+  let channels = 1;
+  while (offset + 8 <= bytes.length) {
+    const id = bytes.toString('ascii', offset, offset + 4);
+    const size = bytes.readUInt32LE(offset + 4);
+    if (id === 'fmt ') {
+      channels = bytes.readUInt16LE(offset + 10);
+      rate = bytes.readUInt32LE(offset + 12);
+    } else if (id === 'data') {
+      const end = Math.min(bytes.length, offset + 8 + size);
+      const frames = Math.floor((end - offset - 8) / (2 * channels));
+      const samples = new Float32Array(frames);
+      for (let i = 0; i < frames; i++) samples[i] = bytes.readInt16LE(offset + 8 + i * 2 * channels) / 32768;
+      return { rate, samples };
+    }
+    offset += 8 + size + (size % 2);
+  }
+  return { rate, samples: new Float32Array(0) };
+}
+
+/** The power of `hz` in `samples` (Goertzel), normalised by length: compare tones within one signal. */
+export function tonePower(samples: Float32Array, rate: number, hz: number): number {
+  const k = (2 * Math.PI * hz) / rate;
+  const coeff = 2 * Math.cos(k);
+  let s1 = 0;
+  let s2 = 0;
+  for (const x of samples) {
+    const s0 = x + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / Math.max(1, samples.length * samples.length);
+}

@@ -13,6 +13,7 @@ import { CallEngine } from './calls/index.ts';
 import { ensureApiKey, insightsHome } from './console/index.ts';
 import { MediaRelay, nativeUdpFallbackReason, type MediaImpairment } from './media/index.ts';
 import { PresenceRegistry, SignalingServer, mintAccessToken, verifyToken } from './signaling/index.ts';
+import { SipEdge } from './sip/index.ts';
 import { HttpWebhookClient } from './webhooks/index.ts';
 import { prepareDataDir, resolvePublicUrl, trustInstructions, type DataDir, type DenwaConfig, type TokenOptions } from './config/index.ts';
 import { RandomIdGenerator, SystemClock, createLogger, type Clock, type IdGenerator, type Logger } from './core/index.ts';
@@ -30,6 +31,8 @@ export interface RunningDenwa {
   readonly httpUrl: string;
   /** The WebRTC media relay's UDP port. */
   readonly mediaPort: number;
+  /** The SIP port (UDP and TCP); null when it could not be bound. */
+  readonly sipPort: number | null;
   readonly httpsUrl: string;
   readonly publicUrl: string;
   readonly accountSid: AccountSid;
@@ -100,12 +103,14 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   let relay: MediaRelay | null = null;
   let engine: CallEngine | null = null;
+  let sip: SipEdge | null = null;
   let signaling: SignalingServer | null = null;
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       signaling?.close();
       engine?.close();
+      if (sip !== null) await sip.close();
       if (engine !== null) await engine.flushed();
       if (relay !== null) await relay.close();
       if (httpsServer !== null) {
@@ -123,7 +128,7 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
 
   try {
     const advertisedAddress = config.publicIp ?? (config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host);
-    relay = await MediaRelay.start({ bindAddress: config.host, port: config.mediaPort, io: config.mediaIo, advertisedAddress, clock, log: log.child({ mod: 'media' }) });
+    relay = await MediaRelay.start({ bindAddress: config.host, port: config.mediaPort, io: config.mediaIo, rtpPorts: config.rtpPortRange, advertisedAddress, clock, log: log.child({ mod: 'media' }) });
     const fallback = nativeUdpFallbackReason();
     if (relay.io === 'dgram' && config.mediaIo === 'auto' && fallback !== null) log.warn({ reason: fallback }, 'media relay uses node:dgram (more CPU per call)');
     const mediaRelay = relay;
@@ -136,7 +141,13 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
       clock,
       log,
     });
-    engine = new CallEngine({ store, webhooks, media: relay, clients: presence, clock, ids, log });
+    try {
+      sip = await SipEdge.start({ bindAddress: config.host, port: config.sipPort, advertisedAddress, store, media: relay, clock, log: log.child({ mod: 'sip' }) });
+    } catch (err) {
+      log.warn({ err, port: config.sipPort }, 'SIP port not available: phone numbers and trunks are off (set --sip-port)');
+    }
+    engine = new CallEngine({ store, webhooks, media: relay, clients: presence, clock, ids, log, phone: sip });
+    sip?.attach(engine);
     // The public URL is known only once the HTTP port is bound (it may be 0 in tests).
     let publicUrl = '';
     const deps = {
@@ -204,8 +215,9 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
       else out('             browsers must trust it for wss:// (see docs/DEPLOY.md)');
     }
     out(`  media      udp ${advertisedAddress}:${String(mediaPort)} (WebRTC relay, ${relay.io === 'native' ? 'batched UDP' : 'node:dgram'}) · signaling wss://${urlHost}:${String(httpsPort)}/signal`);
+    out(sip === null ? `  sip        off (port ${String(config.sipPort)} not available)` : `  sip        udp+tcp ${advertisedAddress}:${String(sip.port)} (trunks, numbers)`);
     out(`Denwa ready: console ${publicUrl}/ · API ${publicUrl}/2010-04-01/Accounts/${accountSid} · HTTPS ${httpsUrl}`);
-    return { httpUrl, httpsUrl, mediaPort, publicUrl, accountSid, dataDir, log, close };
+    return { httpUrl, httpsUrl, mediaPort, sipPort: sip?.port ?? null, publicUrl, accountSid, dataDir, log, close };
   } catch (err) {
     await close();
     throw err;

@@ -3,6 +3,7 @@
  * from this list (`npm run docs:errors`).
  */
 import type { ErrorDefinition } from './definition.ts';
+import { PHONE_ERRORS } from './catalog/phone.ts';
 import { REST_ERRORS } from './catalog/rest.ts';
 import { SIGNALING_ERRORS } from './catalog/signaling.ts';
 import { TOKEN_ERRORS } from './catalog/tokens.ts';
@@ -16,6 +17,7 @@ export const ERROR_SECTIONS = [
   { title: 'Webhooks and callbacks', errors: WEBHOOK_ERRORS },
   { title: 'TwiML', errors: TWIML_ERRORS },
   { title: 'Signaling and calls', errors: SIGNALING_ERRORS },
+  { title: 'Phone network (SIP)', errors: PHONE_ERRORS },
 ] as const;
 
 type Section = (typeof ERROR_SECTIONS)[number]['errors'][number];

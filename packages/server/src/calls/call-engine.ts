@@ -2,10 +2,10 @@
  * The call engine: every call's lifecycle, from a browser's `invite` or a REST `Calls.create` to the
  * last status callback. It reaches browsers, media and webhooks only through its ports.
  */
-import { TWILIO_API_VERSION, VoiceError, type AccountSid, type CallSid } from '@denwa/protocol';
+import { TWILIO_API_VERSION, VoiceError, type AccountSid, type CallSid, type PhoneNumberSid, type TrunkSid } from '@denwa/protocol';
 import type { CallRecord, HttpMethod } from '../store/ports.ts';
 import { CallState } from './call-status.ts';
-import type { CallMessage, ClientConnection, MediaEndpointEvent, MediaResult } from './ports.ts';
+import type { CallMessage, ClientConnection, InboundPhoneLeg, MediaEndpointEvent, MediaResult } from './ports.ts';
 import type { ClientCalls, PlaceCallRequest, ResumeResult } from './client-calls.ts';
 import type { CallEngineDeps, EngineContext } from './engine-context.ts';
 import { LiveCall, errorForStatus } from './live-call.ts';
@@ -24,6 +24,33 @@ export interface CreateCallRequest {
   readonly twiml: TwimlSource;
   readonly timeoutSec: number;
   readonly statusCallback: { readonly url: string; readonly method: HttpMethod; readonly events: ReadonlySet<ProgressEvent> } | null;
+}
+
+/** A call that came in on a trunk to one of the account's numbers. */
+export interface IncomingPhoneCallRequest {
+  readonly accountSid: AccountSid;
+  readonly phoneNumberSid: PhoneNumberSid | null;
+  readonly trunkSid: TrunkSid | null;
+  /** E.164 where the trunk could normalise it, else as the carrier sent it. */
+  readonly from: string;
+  readonly to: string;
+  readonly callerName: string | null;
+  readonly twiml: TwimlSource;
+  readonly statusCallback: { readonly url: string; readonly method: HttpMethod } | null;
+  /** Extra TwiML request parameters (`CallerName`, geo fields such as `FromCountry`). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly leg: InboundPhoneLeg;
+}
+
+/** What the trunk tells the engine about an incoming phone call after it started. */
+export interface IncomingPhoneCallHandle {
+  readonly callSid: CallSid;
+  /** The caller hung up: BYE after the answer, CANCEL before it. */
+  remoteEnded(): void;
+  /** Digits received in SIP INFO. */
+  digits(digits: string): void;
+  /** A media event of the leg's endpoint. */
+  media(event: MediaEndpointEvent): void;
 }
 
 export class CallEngine implements ClientCalls {
@@ -60,10 +87,13 @@ export class CallEngine implements ClientCalls {
     });
   }
 
-  #newState(record: Omit<CallRecord, 'dateCreated' | 'dateUpdated' | 'answeredBy' | 'answerTime' | 'endTime' | 'duration' | 'hangupSource' | 'errorCode' | 'phoneNumberSid' | 'trunkSid' | 'callerName' | 'forwardedFrom'>): CallState {
+  #newState(
+    record: Omit<CallRecord, 'dateCreated' | 'dateUpdated' | 'answeredBy' | 'answerTime' | 'endTime' | 'duration' | 'hangupSource' | 'errorCode' | 'phoneNumberSid' | 'trunkSid' | 'callerName' | 'forwardedFrom'>,
+    phone: Pick<CallRecord, 'phoneNumberSid' | 'trunkSid' | 'callerName'> = { phoneNumberSid: null, trunkSid: null, callerName: null },
+  ): CallState {
     const now = this.#ctx.clock.now();
     return new CallState(
-      { ...record, phoneNumberSid: null, trunkSid: null, callerName: null, forwardedFrom: null, answeredBy: null, answerTime: null, endTime: null, duration: null, hangupSource: null, errorCode: null, dateCreated: now, dateUpdated: now },
+      { ...record, ...phone, forwardedFrom: null, answeredBy: null, answerTime: null, endTime: null, duration: null, hangupSource: null, errorCode: null, dateCreated: now, dateUpdated: now },
       this.#ctx.store,
       this.#ctx.onStoreError,
     );
@@ -119,6 +149,7 @@ export class CallEngine implements ClientCalls {
     if (connection !== null && endpoint !== null && call.state.record.direction === 'inbound') {
       connection.sendAnswer(call.sid, endpoint.localSdp, call.leg.reconnect);
     }
+    if (call.state.record.direction === 'inbound') call.leg.phone?.answer();
     call.state.transition('in-progress', this.#ctx.clock.now());
   }
 
@@ -247,6 +278,39 @@ export class CallEngine implements ClientCalls {
       await runTwiml(ctx, call, req.twiml);
     }));
     return record;
+  }
+
+  /**
+   * A call from the phone network to one of the account's numbers: it rings (180) while its TwiML
+   * runs, and is answered by the TwiML (`<Dial>` answers at once, or when bridged with
+   * `answerOnBridge`).
+   */
+  incomingPhoneCall(req: IncomingPhoneCallRequest): IncomingPhoneCallHandle {
+    const ctx = this.#ctx;
+    const sid = ctx.ids.sid('call');
+    const state = this.#newState(
+      { sid, accountSid: req.accountSid, parentCallSid: null, applicationSid: null, from: req.from, to: req.to, direction: 'inbound', status: 'ringing', startTime: ctx.clock.now() },
+      { phoneNumberSid: req.phoneNumberSid, trunkSid: req.trunkSid, callerName: req.callerName },
+    );
+    const leg = req.leg;
+    const phone = {
+      answer: () => { leg.answer(); },
+      end: (answered: boolean, status: string) => {
+        if (answered) leg.hangup();
+        else leg.reject(status === 'busy' ? 'busy' : status === 'failed' ? 'failed' : 'no-answer');
+      },
+    };
+    const call = new LiveCall(state, { connection: null, endpoint: leg.endpoint, reconnect: ctx.mintReconnect(sid), phone }, true, ctx.clock);
+    this.#track(call);
+    if (req.statusCallback !== null) attachStatusCallback(state, { ...req.statusCallback, events: new Set(['completed']) }, ctx.webhooks, ctx.log);
+    leg.ringing(false);
+    this.#guard(call, runTwiml(ctx, call, req.twiml, req.params));
+    return {
+      callSid: sid,
+      remoteEnded: () => { call.end(call.answered ? 'completed' : 'canceled', 'caller', { notifyBrowser: false }); },
+      digits: (digits) => { if (!call.hasEnded()) call.dtmf(digits, 'signaling'); },
+      media: (event) => { this.#mediaEvent(call, event); },
+    };
   }
 
   /** REST hang-up (`Status=completed`) or cancel (`Status=canceled`); false when the call is not live. */

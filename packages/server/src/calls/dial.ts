@@ -1,13 +1,15 @@
 /**
- * `<Dial>` with `<Client>` nouns: a child call per noun, every registered device of each identity
- * rings, the first answer wins, the winner is bridged to the parent until either side hangs up,
- * `timeLimit` passes or the caller presses `*` (`hangupOnStar`). The outcome feeds `<Dial action>`.
+ * `<Dial>` with `<Client>`, `<Number>` and `<Sip>` nouns: a child call per noun (every registered
+ * device of a client identity rings; a number or SIP URI is dialed through the trunks), the first
+ * answer wins, the winner is bridged to the parent until either side hangs up, `timeLimit` passes or
+ * the caller presses `*` (`hangupOnStar`). The outcome feeds `<Dial action>`.
  */
-import { encodeTwilioParams, TWILIO_API_VERSION, type CallSid } from '@denwa/protocol';
-import type { ClientNoun, DialVerb } from '../twiml/index.ts';
+import { encodeTwilioParams, TWILIO_API_VERSION, VoiceError, type CallSid } from '@denwa/protocol';
+import type { ClientNoun, DialVerb, NumberNoun, SipNoun } from '../twiml/index.ts';
 import { CallState } from './call-status.ts';
 import type { EngineContext } from './engine-context.ts';
 import { LiveCall } from './live-call.ts';
+import { PhoneAttempt } from './phone-attempt.ts';
 import { RingAttempt, type RingOutcome } from './ring.ts';
 import { attachStatusCallback, type ProgressEvent } from './status-callbacks.ts';
 
@@ -21,11 +23,17 @@ export interface DialOutcome {
 const DEFAULT_TIMEOUT_S = 30;
 const DEFAULT_TIME_LIMIT_S = 14_400;
 
+type DialNoun = ClientNoun | NumberNoun | SipNoun;
+
 interface Child {
-  readonly noun: ClientNoun;
+  readonly noun: DialNoun;
   readonly state: CallState;
-  readonly ring: RingAttempt;
+  readonly ring: RingAttempt | PhoneAttempt;
   live: LiveCall | null;
+}
+
+function nounTarget(noun: DialNoun): string {
+  return noun.noun === 'Client' ? `client:${noun.identity}` : noun.noun === 'Number' ? noun.number : noun.uri;
 }
 
 function incomingParameters(child: CallState, noun: ClientNoun): Record<string, string> {
@@ -40,8 +48,9 @@ function incomingParameters(child: CallState, noun: ClientNoun): Record<string, 
 }
 
 export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVerb): Promise<DialOutcome> {
-  const nouns = verb.nouns.filter((n): n is ClientNoun => n.noun === 'Client');
-  for (const other of verb.nouns.filter((n) => n.noun !== 'Client')) {
+  const dialable = (n: DialVerb['nouns'][number]): n is DialNoun => n.noun === 'Client' || n.noun === 'Number' || n.noun === 'Sip';
+  const nouns = verb.nouns.filter(dialable);
+  for (const other of verb.nouns.filter((n) => !dialable(n))) {
     parent.state.event(ctx.clock.now(), { event: 'unsupported', noun: other.noun, line: other.line });
   }
   const failed: DialOutcome = { dialCallStatus: 'failed', dialCallSid: null, dialCallDuration: 0, bridged: false };
@@ -57,7 +66,7 @@ export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVe
     const state = new CallState(
       {
         sid, accountSid: parent.state.accountSid, parentCallSid: parent.sid, applicationSid: null, phoneNumberSid: null, trunkSid: null,
-        from: verb.callerId ?? parent.state.record.from, to: `client:${noun.identity}`, callerName: null, forwardedFrom: null,
+        from: verb.callerId ?? parent.state.record.from, to: nounTarget(noun), callerName: null, forwardedFrom: null,
         direction: 'outbound-dial', status: 'queued', answeredBy: null, startTime: now, answerTime: null, endTime: null,
         duration: null, hangupSource: null, errorCode: null, dateCreated: now, dateUpdated: now,
       },
@@ -70,23 +79,30 @@ export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVe
     }
     state.transition('initiated', now);
     const holder: { live: LiveCall | null } = { live: null };
-    const ring = new RingAttempt(ctx.media, ctx.clock, {
-      callSid: sid,
-      connections: ctx.clients.registered(parent.state.accountSid, noun.identity),
-      codecs: codec === undefined ? ['PCMU', 'opus'] : [codec],
-      parameters: incomingParameters(state, noun),
-      reconnect: ctx.mintReconnect(sid),
-      timeoutMs,
-      onWinnerEvent: (event) => { if (holder.live !== null) ctx.mediaEvent(holder.live, event); },
-    });
-    if (!ring.settled) state.transition('ringing', ctx.clock.now());
-    ctx.ringing.set(sid, ring);
+    const onWinnerEvent = (event: Parameters<EngineContext['mediaEvent']>[1]): void => { if (holder.live !== null) ctx.mediaEvent(holder.live, event); };
+    let ring: RingAttempt | PhoneAttempt;
+    if (noun.noun === 'Client') {
+      const client = new RingAttempt(ctx.media, ctx.clock, {
+        callSid: sid,
+        connections: ctx.clients.registered(parent.state.accountSid, noun.identity),
+        codecs: codec === undefined ? ['PCMU', 'opus'] : [codec],
+        parameters: incomingParameters(state, noun),
+        reconnect: ctx.mintReconnect(sid),
+        timeoutMs,
+        onWinnerEvent,
+      });
+      if (!client.settled) state.transition('ringing', ctx.clock.now());
+      ctx.ringing.set(sid, client);
+      ring = client;
+    } else {
+      ring = dialPhone(ctx, state, noun, holder, { timeoutMs, codec, onWinnerEvent });
+    }
     const child: Child = { noun, state, ring, live: null };
     children.push(child);
     void ring.outcome.then((outcome) => {
       ctx.ringing.delete(sid);
       if (outcome.kind === 'answered') {
-        const live = new LiveCall(state, { connection: outcome.connection, endpoint: outcome.endpoint, reconnect: ctx.mintReconnect(sid) }, false, ctx.clock);
+        const live = new LiveCall(state, { connection: outcome.connection, endpoint: outcome.endpoint, reconnect: ctx.mintReconnect(sid), phone: outcome.phone ?? null }, false, ctx.clock);
         live.answered = true;
         holder.live = live;
         child.live = live;
@@ -113,6 +129,49 @@ export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVe
     return { dialCallStatus: status, dialCallSid: children[0]?.state.sid ?? null, dialCallDuration: 0, bridged: false };
   }
   return bridgeUntilEnd(ctx, parent, winner.live, verb);
+}
+
+/** A `<Number>` or `<Sip>` child: dialed through the trunks (failed at once when none is configured). */
+function dialPhone(
+  ctx: EngineContext,
+  state: CallState,
+  noun: NumberNoun | SipNoun,
+  holder: { live: LiveCall | null },
+  o: { readonly timeoutMs: number; readonly codec: string | undefined; readonly onWinnerEvent: (event: Parameters<EngineContext['mediaEvent']>[1]) => void },
+): PhoneAttempt {
+  const credentials = noun.noun === 'Sip' && noun.username !== undefined ? { username: noun.username, password: noun.password ?? '' } : undefined;
+  const driver = ctx.phone ?? { dial: () => Promise.resolve({ ok: false as const, error: new VoiceError(13224, 'no SIP trunk is configured for the phone network') }) };
+  return new PhoneAttempt(driver, ctx.clock, {
+    request: {
+      accountSid: state.accountSid, callSid: state.sid, to: nounTarget(noun), from: state.record.from,
+      codecs: o.codec === undefined ? ['PCMU', 'PCMA'] : [o.codec], label: state.sid, ...(credentials === undefined ? {} : { credentials }),
+    },
+    timeoutMs: o.timeoutMs,
+    onWinnerEvent: o.onWinnerEvent,
+    onRinging: () => { if (state.record.status === 'initiated') state.transition('ringing', ctx.clock.now()); },
+    onHangup: (end) => { holder.live?.end('completed', 'callee', { notifyBrowser: false, ...(end.kind === 'hangup' && end.error !== undefined ? { error: end.error } : {}) }); },
+    onDigits: (digits) => { holder.live?.dtmf(digits, 'signaling'); },
+  });
+}
+
+/** `<Number sendDigits>` of the noun that answered. */
+function winnerDigits(verb: DialVerb, child: LiveCall): string | null {
+  const noun = verb.nouns.find((n) => n.noun === 'Number' && n.number === child.state.record.to);
+  return noun?.noun === 'Number' && noun.sendDigits !== undefined && noun.sendDigits !== '' ? noun.sendDigits : null;
+}
+
+/** Plays digits to the answered leg as RFC 4733 events; `w` waits half a second. */
+async function playDigits(ctx: EngineContext, call: LiveCall, digits: string): Promise<void> {
+  const wait = (ms: number): Promise<void> => new Promise((resolve) => { ctx.clock.setTimeout(resolve, ms); });
+  await wait(500);
+  for (const chunk of digits.split(/(w+)/i)) {
+    if (call.hasEnded()) return;
+    if (/^w+$/i.test(chunk)) await wait(500 * chunk.length);
+    else if (chunk !== '') {
+      call.leg.endpoint?.sendDigits?.(chunk);
+      await wait(chunk.length * 200);
+    }
+  }
 }
 
 function endUnanswered(ctx: EngineContext, state: CallState, outcome: RingOutcome): void {
@@ -166,6 +225,8 @@ async function bridgeUntilEnd(ctx: EngineContext, parent: LiveCall, child: LiveC
   }
   parent.peer = child;
   child.peer = parent;
+  const digits = winnerDigits(verb, child);
+  if (digits !== null) void playDigits(ctx, child, digits);
   const limitMs = Math.max(1, verb.timeLimit ?? DEFAULT_TIME_LIMIT_S) * 1000;
   const timer = ctx.clock.setTimeout(() => { child.end('completed', 'timeout'); }, limitMs);
   const unsubscribe = verb.hangupOnStar === true

@@ -6,7 +6,7 @@ import type { CallSid } from '@denwa/protocol';
 import type { Clock, IdGenerator, Logger } from '../core/index.ts';
 import type { Store } from '../store/ports.ts';
 import type { LiveCall } from './live-call.ts';
-import type { ClientDirectory, MediaEndpointEvent, MediaPort, WebhookClient } from './ports.ts';
+import type { ClientDirectory, LegDriver, MediaEndpointEvent, MediaPort, WebhookClient } from './ports.ts';
 import type { RingAttempt } from './ring.ts';
 
 export type EngineStore = Pick<Store, 'calls' | 'applications'>;
@@ -19,6 +19,8 @@ export interface CallEngineDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly log: Logger;
+  /** The phone network (SIP trunks); absent: `<Number>` and `<Sip>` fail with 13224. */
+  readonly phone?: LegDriver | null;
 }
 
 export interface EngineContext extends CallEngineDeps {

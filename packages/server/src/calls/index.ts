@@ -5,6 +5,7 @@
  */
 export type * from './ports.ts';
 export type * from './client-calls.ts';
-export { CallEngine, type CallEngineDeps, type CreateCallRequest } from './call-engine.ts';
+export { CallEngine, type CallEngineDeps, type CreateCallRequest, type IncomingPhoneCallHandle, type IncomingPhoneCallRequest } from './call-engine.ts';
+export type { TwimlSource } from './twiml-runner.ts';
 export { CALL_TRANSITIONS } from './call-status.ts';
 export type { ProgressEvent } from './status-callbacks.ts';

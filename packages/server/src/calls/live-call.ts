@@ -8,11 +8,23 @@ import type { HangupSource } from '../store/ports.ts';
 import type { CallEnding, CallState } from './call-status.ts';
 import type { ClientConnection, MediaBridge, MediaEndpoint } from './ports.ts';
 
-/** The browser side of one call. */
+/**
+ * The SIP side of a call on the phone network: how the engine answers it and ends it. `end` is told
+ * whether the call was answered (BYE) or not (CANCEL for a dialed leg, a failure response for an
+ * incoming one).
+ */
+export interface PhoneSignal {
+  answer(): void;
+  end(answered: boolean, status: CallStatus): void;
+}
+
+/** The far side of one call: a browser (connection) or the phone network (phone), and its media endpoint. */
 export interface BrowserLeg {
   connection: ClientConnection | null;
   endpoint: MediaEndpoint | null;
   reconnect: string;
+  /** Set for a call on the phone network. */
+  phone?: PhoneSignal | null;
 }
 
 export type DtmfListener = (digits: string) => void;
@@ -67,7 +79,8 @@ export class LiveCall {
 
   /**
    * Ends the call once: records the final status, stops media, and tells the browser with
-   * `hangup` (or `cancel` for an incoming call never answered) unless the browser itself ended it.
+   * `hangup` (or `cancel` for an incoming call never answered), or the phone network with BYE, CANCEL
+   * or a failure response, unless that side itself ended it (`notifyBrowser: false`).
    */
   end(status: CallStatus, source: HangupSource, options: { readonly error?: VoiceError; readonly notifyBrowser?: boolean } = {}): void {
     if (this.#ending !== null) return;
@@ -79,6 +92,7 @@ export class LiveCall {
     this.bridge = null;
     this.leg.endpoint?.close();
     const connection = this.leg.connection;
+    if (options.notifyBrowser !== false) this.leg.phone?.end(this.answered, finalStatus);
     if (options.notifyBrowser !== false && connection !== null) {
       if (!this.isParent && !this.answered) connection.sendCancel(this.sid);
       else connection.sendHangup(this.sid, options.error);

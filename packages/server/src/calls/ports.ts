@@ -95,6 +95,8 @@ export interface MediaEndpoint {
   reoffer(sdp: string): MediaResult<string>;
   /** Stops media, frees the socket demux entry and timers. Idempotent; no event follows. */
   close(): void;
+  /** Sends DTMF digits as RFC 4733 events on this leg (0-9 * # A-D; 'w' = 500 ms pause). Returns false if telephone-event was not negotiated. */
+  sendDigits?(digits: string): boolean;
 }
 
 export interface MediaEndpointOptions {
@@ -125,6 +127,10 @@ export interface MediaPort {
   offer(opts: MediaOfferOptions): { readonly endpoint: MediaEndpoint; readonly sdp: string };
   /** Relays media between two endpoints until the bridge or either endpoint is closed. */
   bridge(a: MediaEndpoint, b: MediaEndpoint): MediaBridge;
+  /** A plain RTP/AVP endpoint for a SIP leg that offers (outbound SIP call): Denwa's SDP offer; the answer comes later via applyAnswer. Rejects only when no RTP port is free. */
+  rtpOffer(opts: MediaOfferOptions): Promise<{ readonly endpoint: MediaEndpoint; readonly sdp: string }>;
+  /** A plain RTP/AVP endpoint answering a SIP offer (inbound SIP call). `codecs`: acceptable codecs in preference order (default PCMU, PCMA). A bad or unacceptable SDP gives ok:false with a catalog VoiceError (488-class meaning; use the existing 31400-range / SDP errors used by media/sdp refusals). */
+  rtpAnswer(offerSdp: string, opts: MediaEndpointOptions & { readonly codecs?: readonly string[] }): Promise<MediaResult<{ readonly endpoint: MediaEndpoint; readonly sdp: string }>>;
 }
 
 // ── Browser clients (the signaling side) ────────────────────────────────────────────────────────
@@ -169,4 +175,71 @@ export interface CallMessage {
 export interface ClientDirectory {
   /** Every connection currently registered (`register {audio:true}`) for the identity, oldest first. */
   registered(accountSid: AccountSid, identity: string): readonly ClientConnection[];
+}
+
+// ── The phone network (SIP trunks; implemented by sip/trunk) ────────────────────────────────────
+
+/** A call to place on the phone network: `<Dial><Number>`, `<Dial><Sip>`, or REST `Calls.create` to a number. */
+export interface PhoneDialRequest {
+  readonly accountSid: AccountSid;
+  readonly callSid: CallSid;
+  /** An E.164 number (`<Number>`, REST `To`) or a `sip:`/`sips:` URI (`<Sip>`). */
+  readonly to: string;
+  /** The caller ID as TwiML or REST gave it (E.164, or `client:…` for a browser caller). */
+  readonly from: string;
+  /** `<Sip username password>`: digest credentials for the far end. */
+  readonly credentials?: { readonly username: string; readonly password: string };
+  /** Codecs the other leg of the bridge carries, in preference order: offered first (passthrough). */
+  readonly codecs: readonly string[];
+  /** For logs and the media endpoint's label. */
+  readonly label: string;
+}
+
+/** How a phone leg ended before or after it was answered, the way Twilio reports a dialed number. */
+export type PhoneLegEnd =
+  | { readonly kind: 'busy'; readonly sipStatus: number }
+  | { readonly kind: 'no-answer'; readonly sipStatus: number }
+  | { readonly kind: 'failed'; readonly sipStatus: number | null; readonly error: VoiceError }
+  /** The far end hung up an answered call (BYE), or its media stopped (RTP timeout). */
+  | { readonly kind: 'hangup'; readonly error?: VoiceError };
+
+export type PhoneLegEvent =
+  /** 180 or 183; `earlyMedia` when the far end sent SDP (ringback or announcements flow). */
+  | { readonly type: 'ringing'; readonly earlyMedia: boolean }
+  | { readonly type: 'answered' }
+  | { readonly type: 'ended'; readonly end: PhoneLegEnd }
+  /** Digits the far end sent in SIP INFO (RFC 4733 digits arrive as media `dtmf` events). */
+  | { readonly type: 'dtmf'; readonly digits: string };
+
+/** A phone leg being dialed or answered. */
+export interface PhoneLeg {
+  /** The leg's RTP endpoint (plain RTP, or SDES-SRTP where the trunk asks for it). */
+  readonly endpoint: MediaEndpoint;
+  /** Gives up before the answer (CANCEL). No `ended` event follows. */
+  cancel(): void;
+  /** Ends an answered leg (BYE). No `ended` event follows. */
+  hangup(): void;
+}
+
+/** Places phone legs through the trunks. Implemented by `sip/trunk`. */
+export interface LegDriver {
+  /**
+   * Starts a call. A refusal before anything is sent (no trunk for the number, geo permissions, an
+   * invalid number) is ok:false with a catalog error; everything after arrives as events.
+   */
+  dial(req: PhoneDialRequest, onEvent: (event: PhoneLegEvent) => void, onMedia: MediaEventListener): Promise<MediaResult<PhoneLeg>>;
+}
+
+/** The SIP side of a call that came in on a trunk, as the engine drives it. */
+export interface InboundPhoneLeg {
+  /** The RTP endpoint that answered the caller's offer. */
+  readonly endpoint: MediaEndpoint;
+  /** 180 Ringing, or 183 with Denwa's SDP when `earlyMedia`. */
+  ringing(earlyMedia: boolean): void;
+  /** 200 OK with Denwa's SDP. */
+  answer(): void;
+  /** Refuses an unanswered call: busy → 486, no-answer → 480, failed → 503 (or `sipStatus`). */
+  reject(kind: 'busy' | 'no-answer' | 'failed', sipStatus?: number): void;
+  /** Ends an answered call (BYE). */
+  hangup(): void;
 }

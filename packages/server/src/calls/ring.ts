@@ -5,13 +5,14 @@
  */
 import { VoiceError, type CallSid } from '@denwa/protocol';
 import type { Clock, TimerHandle } from '../core/index.ts';
+import type { PhoneSignal } from './live-call.ts';
 import type { ClientConnection, IncomingCallParameters, MediaEndpoint, MediaEndpointEvent, MediaPort, MediaResult } from './ports.ts';
 
 /** At most this many connections of one identity ring at once. */
 export const MAX_RINGING_CONNECTIONS = 10;
 
 export type RingOutcome =
-  | { readonly kind: 'answered'; readonly connection: ClientConnection; readonly endpoint: MediaEndpoint }
+  | { readonly kind: 'answered'; readonly connection: ClientConnection | null; readonly endpoint: MediaEndpoint; readonly phone?: PhoneSignal }
   | { readonly kind: 'busy' }
   | { readonly kind: 'no-answer' }
   | { readonly kind: 'failed'; readonly error: VoiceError }

@@ -5,4 +5,4 @@
  */
 export { MediaRelay, type MediaRelayAddress, type MediaRelayOptions } from './relay/index.ts';
 export { nativeUdpFallbackReason } from './net/index.ts';
-export type { LegStats, MediaCounters, MediaImpairment } from './endpoint/index.ts';
+export type { LegStats, MediaCounters, MediaImpairment, RtpPortRange } from './endpoint/index.ts';

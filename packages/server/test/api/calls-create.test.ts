@@ -14,6 +14,8 @@ const endpoint = (id: string): MediaEndpoint => ({
 const media: MediaPort = {
   answer: () => ({ ok: true, value: { endpoint: endpoint('a'), sdp: 'sdp a' } }),
   offer: () => ({ endpoint: endpoint('o'), sdp: 'sdp o' }),
+  rtpOffer: () => Promise.resolve({ endpoint: endpoint('r'), sdp: 'sdp r' }),
+  rtpAnswer: () => Promise.resolve({ ok: true, value: { endpoint: endpoint('r'), sdp: 'sdp r' } }),
   bridge: () => ({ close: () => undefined }),
 };
 const webhooks: WebhookClient = {

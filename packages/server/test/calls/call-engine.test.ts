@@ -1,89 +1,11 @@
-import { VoiceError, type AccountSid, type ApplicationSid, type CallSid } from '@denwa/protocol';
+import { VoiceError, type CallSid } from '@denwa/protocol';
 import { ManualClock } from '@denwa/testkit';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RandomIdGenerator, createLogger } from '../../src/core/index.ts';
+import { createLogger } from '../../src/core/index.ts';
 import { createMemoryStore, type Store } from '../../src/store/index.ts';
 import { CallEngine } from '../../src/calls/index.ts';
-import type {
-  CallMessage, ClientConnection, ClientDirectory, IncomingCallParameters, MediaBridge, MediaCodec, MediaEndpoint, MediaEndpointOptions,
-  MediaOfferOptions, MediaPort, MediaResult, TwimlFetchResult, TwimlRequest, WebhookClient, WebhookRequest,
-} from '../../src/calls/index.ts';
-
-const T0 = 1_795_000_000_000;
-const ids = new RandomIdGenerator();
-const ACCOUNT: AccountSid = ids.sid('account');
-const APP: ApplicationSid = ids.sid('application');
-
-class FakeEndpoint implements MediaEndpoint {
-  readonly id: string;
-  codec: MediaCodec | null = { name: 'PCMU', clockRate: 8000, channels: 1, payloadType: 0 };
-  localSdp: string;
-  closed = false;
-  readonly onEvent: MediaEndpointOptions['onEvent'];
-  constructor(id: string, onEvent: MediaEndpointOptions['onEvent']) { this.id = id; this.onEvent = onEvent; this.localSdp = `sdp ${id}`; }
-  applyAnswer(sdp: string): MediaResult<undefined> {
-    return sdp === 'bad' ? { ok: false, error: new VoiceError(31400, 'bad answer') } : { ok: true, value: undefined };
-  }
-  reoffer(): MediaResult<string> { return { ok: true, value: 'restart answer' }; }
-  close(): void { this.closed = true; }
-}
-
-class FakeMedia implements MediaPort {
-  readonly endpoints: FakeEndpoint[] = [];
-  readonly bridges: [string, string][] = [];
-  offeredCodecs: (readonly string[])[] = [];
-  answer(offer: string, opts: MediaEndpointOptions): MediaResult<{ endpoint: MediaEndpoint; sdp: string }> {
-    if (offer === 'garbage') return { ok: false, error: new VoiceError(31400, 'not SDP') };
-    const e = new FakeEndpoint(`E${String(this.endpoints.length)}`, opts.onEvent);
-    this.endpoints.push(e);
-    return { ok: true, value: { endpoint: e, sdp: e.localSdp } };
-  }
-  offer(opts: MediaOfferOptions): { endpoint: MediaEndpoint; sdp: string } {
-    this.offeredCodecs.push(opts.codecs);
-    const e = new FakeEndpoint(`E${String(this.endpoints.length)}`, opts.onEvent);
-    this.endpoints.push(e);
-    return { endpoint: e, sdp: e.localSdp };
-  }
-  bridge(a: MediaEndpoint, b: MediaEndpoint): MediaBridge {
-    this.bridges.push([a.id, b.id]);
-    return { close: () => undefined };
-  }
-}
-
-class FakeConnection implements ClientConnection {
-  readonly frames: string[] = [];
-  lastReconnect = '';
-  readonly id: string;
-  readonly identity: string;
-  readonly accountSid: AccountSid;
-  constructor(id: string, identity: string, accountSid: AccountSid = ACCOUNT) { this.id = id; this.identity = identity; this.accountSid = accountSid; }
-  sendRinging(sid: CallSid): void { this.frames.push(`ringing ${sid}`); }
-  sendAnswer(sid: CallSid, sdp: string | null, reconnect: string): void { this.lastReconnect = reconnect; this.frames.push(`answer ${sid} ${String(sdp)}`); }
-  sendInvite(sid: CallSid, _sdp: string, p: IncomingCallParameters, reconnect: string): void { this.lastReconnect = reconnect; this.frames.push(`invite ${sid} ${p['From'] ?? ''} ${p['Params'] ?? ''}`); }
-  sendCancel(sid: CallSid): void { this.frames.push(`cancel ${sid}`); }
-  sendHangup(sid: CallSid, error?: VoiceError): void { this.frames.push(`hangup ${sid}${error === undefined ? '' : ` ${String(error.code)}`}`); }
-  sendCallMessage(sid: CallSid, m: CallMessage): void { this.frames.push(`message ${sid} ${m.messageType}`); }
-  sendFarEndSpeech(sid: CallSid, speaking: boolean): void { this.frames.push(`farend ${sid} ${String(speaking)}`); }
-  types(): string[] { return this.frames.map((f) => f.split(' ')[0] ?? ''); }
-}
-
-class FakeWebhooks implements WebhookClient {
-  readonly twiml = new Map<string, string>();
-  readonly requests: TwimlRequest[] = [];
-  readonly callbacks: WebhookRequest[] = [];
-  fetchTwiml(req: TwimlRequest): Promise<TwimlFetchResult> {
-    this.requests.push(req);
-    const body = this.twiml.get(req.url);
-    return Promise.resolve(body === undefined
-      ? { ok: false, error: new VoiceError(11200, 'HTTP retrieval failure') }
-      : { ok: true, body, url: req.url, method: req.method, usedFallback: false });
-  }
-  sendCallback(req: WebhookRequest): Promise<{ ok: true; status: number }> {
-    this.callbacks.push(req);
-    return Promise.resolve({ ok: true, status: 200 });
-  }
-}
-
+import type { ClientDirectory } from '../../src/calls/index.ts';
+import { ACCOUNT, APP, FakeConnection, FakeMedia, FakeWebhooks, T0, ids } from './fakes.ts';
 let clock: ManualClock;
 let store: Store;
 let media: FakeMedia;

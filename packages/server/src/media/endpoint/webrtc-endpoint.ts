@@ -12,8 +12,10 @@ import { DtmfDetector, RtpRewriter, SpeechDetector, isRtcpPacket, type DtmfDigit
 import { buildAnswer, buildOffer, buildReinviteAnswer, isIceRestart, offeredAudioCodecs, parseAnswer, parseOffer, type AudioCodecName, type NegotiatedMedia, type OfferParams } from '../sdp/index.ts';
 import { srtpSessionsFromDtls, srtpSuiteForProtectionProfile, type SrtpSession } from '../srtp/index.ts';
 import { IceLiteAgent, generateIcePwd, generateIceUfrag } from '../stun/index.ts';
+import { DtmfSender } from './dtmf-sender.ts';
 import { zeroCounters, type EndpointContext, type MediaCounters } from './endpoint-context.ts';
 import { ImpairedSender, type DatagramSender, type MediaImpairment } from './impairment.ts';
+import { relayPayloadMap, type RelayCodecs, type RelayLeg } from './relay-leg.ts';
 import { RtcpReporter, type LegStats } from './rtcp-reporter.ts';
 import { SilenceFiller } from './silence.ts';
 
@@ -30,7 +32,7 @@ interface Remote {
   port: number;
 }
 
-export class WebRtcEndpoint implements MediaEndpoint {
+export class WebRtcEndpoint implements MediaEndpoint, RelayLeg {
   readonly id: string;
   readonly counters: MediaCounters = zeroCounters();
   readonly #ctx: EndpointContext;
@@ -57,7 +59,9 @@ export class WebRtcEndpoint implements MediaEndpoint {
   #nextRtcpAt = 0;
   #dtmf: DtmfDetector | null = null;
   #dtmfPts = new Uint8Array(128);
-  #peer: WebRtcEndpoint | null = null;
+  #peer: RelayLeg | null = null;
+  #codecs: RelayCodecs | null = null;
+  readonly #dtmfOut: DtmfSender;
   #rewriter: RtpRewriter | null = null;
   #lastRelayedAt = Number.NEGATIVE_INFINITY;
   readonly #filler = new SilenceFiller();
@@ -76,6 +80,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
     this.#cname = randomBytes(8).toString('hex');
     this.#localIce = { ufrag: generateIceUfrag(), pwd: generateIcePwd() };
     this.#createdAt = ctx.clock.now();
+    this.#dtmfOut = new DtmfSender(ctx.clock, (packet, length, now) => this.#sendOwn(packet, length, now), TRAILER_ROOM);
     ctx.registry.addUfrag(this.#localIce.ufrag, this);
   }
 
@@ -169,7 +174,9 @@ export class WebRtcEndpoint implements MediaEndpoint {
 
   #negotiate(n: NegotiatedMedia): void {
     this.#negotiated = n;
-    this.#rewriter = new RtpRewriter({ ssrc: this.#ssrc, payloadTypes: new Map([[n.primary.pt, n.primary.pt]]), clockRate: n.primary.clockRate });
+    const tes = n.telephoneEvents;
+    this.#codecs = { primary: n.primary, primaryIn: [n.primary.pt], telephoneEvents: tes, telephoneEventsIn: tes };
+    this.#rewriter = new RtpRewriter({ ssrc: this.#ssrc, payloadTypes: relayPayloadMap(this.#codecs, null), clockRate: n.primary.clockRate });
     this.#agent = new IceLiteAgent({ localUfrag: n.localIce.ufrag, localPwd: n.localIce.pwd, remoteUfrag: n.remoteIce.ufrag, remotePwd: n.remoteIce.pwd });
     this.#rtcp = new RtcpReporter(this.#ssrc, this.#cname, n.primary.clockRate);
     for (const te of n.telephoneEvents) this.#dtmfPts[te.pt & 0x7f] = 1;
@@ -319,7 +326,7 @@ export class WebRtcEndpoint implements MediaEndpoint {
     const rewriter = this.#rewriter;
     const protect = this.#protect;
     const remote = this.#remote;
-    if (rewriter === null || protect === null || remote === null || this.#closed) return false;
+    if (rewriter === null || protect === null || remote === null || this.#closed || this.#dtmfOut.active) return false;
     if (!rewriter.rewrite(buf, len, now)) return false;
     this.#lastRelayedAt = now;
     // In place: the packet arrived with its own SRTP tag, so the room is there when both legs use
@@ -340,31 +347,31 @@ export class WebRtcEndpoint implements MediaEndpoint {
   }
 
   /** Starts receiving `source`'s media (null: stop). Builds the payload type map for this leg. */
-  attachSource(source: WebRtcEndpoint | null): void {
-    const mine = this.#negotiated;
-    const theirs = source === null ? null : source.#negotiated;
-    if (source === null || mine === null || theirs === null) {
-      return;
-    }
-    // The own primary payload type maps to itself for the silence frames (see `fill`).
-    const map = new Map<number, number>([[mine.primary.pt, mine.primary.pt]]);
-    if (theirs.primary.name === mine.primary.name && theirs.primary.clockRate === mine.primary.clockRate) {
-      map.set(theirs.primary.pt, mine.primary.pt);
-    }
-    for (const te of theirs.telephoneEvents) {
-      const match = mine.telephoneEvents.find((m) => m.clockRate === te.clockRate);
-      if (match !== undefined) map.set(te.pt, match.pt);
-    }
-    this.#rewriter?.setPayloadTypes(map);
+  attachSource(source: RelayLeg | null): void {
+    const mine = this.#codecs;
+    const theirs = source?.relayCodecs ?? null;
+    if (mine !== null && theirs !== null) this.#rewriter?.setPayloadTypes(relayPayloadMap(mine, theirs));
+  }
+
+  get relayCodecs(): RelayCodecs | null {
+    return this.#codecs;
   }
 
   /** The bridged peer whose media this endpoint forwards to (null: none). */
-  setPeer(peer: WebRtcEndpoint | null): void {
+  setPeer(peer: RelayLeg | null): void {
     this.#peer = peer;
   }
 
-  get peer(): WebRtcEndpoint | null {
+  get peer(): RelayLeg | null {
     return this.#peer;
+  }
+
+  /** Sends DTMF digits as RFC 4733 events (see `DtmfSender`); false when no telephone-event was negotiated. */
+  sendDigits(digits: string): boolean {
+    const te = this.#negotiated?.telephoneEvent;
+    if (this.#closed || te === undefined || te === null) return false;
+    this.#dtmfOut.send(digits, te);
+    return true;
   }
 
   /**
@@ -374,20 +381,24 @@ export class WebRtcEndpoint implements MediaEndpoint {
    * when relayed media starts. Called by the relay every 20 ms.
    */
   fill(now: number): void {
-    if (!this.#connected || this.#closed || now - this.#lastRelayedAt < FILL_AFTER_MS) return;
+    if (!this.#connected || this.#closed || this.#dtmfOut.active || now - this.#lastRelayedAt < FILL_AFTER_MS) return;
+    const primary = this.#negotiated?.primary;
+    const frame = primary === undefined ? null : this.#filler.next(primary.name, primary.pt, TRAILER_ROOM);
+    if (frame !== null) this.#sendOwn(frame.packet, frame.length, now);
+  }
+
+  /** A packet Denwa makes itself (silence, DTMF; `TRAILER_ROOM` spare bytes): rewritten, protected, sent. */
+  #sendOwn(packet: Buffer, length: number, now: number): boolean {
     const rewriter = this.#rewriter;
     const protect = this.#protect;
     const remote = this.#remote;
-    const primary = this.#negotiated?.primary;
-    if (rewriter === null || protect === null || remote === null || primary === undefined) return;
-    const frame = this.#filler.next(primary.name, primary.pt, TRAILER_ROOM);
-    if (frame === null || !rewriter.rewrite(frame.packet, frame.length, now)) return;
-    const packet = frame.packet;
-    const protectedLen = protect.protectRtp(packet, frame.length);
-    if (typeof protectedLen !== 'number') return;
-    this.#rtcp?.onSent(frame.length - 12, packet.readUInt32BE(4), now);
+    if (rewriter === null || protect === null || remote === null || this.#closed || !rewriter.rewrite(packet, length, now)) return false;
+    const protectedLen = protect.protectRtp(packet, length);
+    if (typeof protectedLen !== 'number') return false;
+    this.#rtcp?.onSent(length - 12, packet.readUInt32BE(4), now);
     this.counters.packetsOut++;
     (this.#out ?? this.#ctx.socket).send(packet, 0, protectedLen, remote.port, remote.address);
+    return true;
   }
 
   /** Periodic work: RTCP, consent freshness and the connect timeout. Called by the relay. */
@@ -453,11 +464,12 @@ export class WebRtcEndpoint implements MediaEndpoint {
     if (this.#closed) return;
     this.#closed = true;
     this.#dtmf?.flush();
+    this.#dtmfOut.close();
     this.#dtls?.close();
     this.#agent?.close();
     const peer = this.#peer;
     this.#peer = null;
-    if (peer !== null && peer.#peer === this) peer.#peer = null;
+    if (peer?.peer === this) peer.setPeer(null);
     for (const b of this.#bound) this.#ctx.registry.unbindAddress(b.address, b.port);
     this.#bound.length = 0;
     this.#ctx.registry.forget(this);

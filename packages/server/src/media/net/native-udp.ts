@@ -208,7 +208,9 @@ class NativeUdpSocket implements DatagramSocket {
     this.#flush();
     this.#closed = true;
     this.#addon.close(this.#handle);
-    return Promise.resolve();
+    // The addon closes the descriptor in libuv's close phase, after this turn of the event loop: the
+    // port can be bound again once a timer of the next turn runs (SIP legs reuse their ports).
+    return new Promise((resolve) => { setTimeout(resolve, 0); });
   }
 }
 

@@ -1,2 +1,2 @@
-/** `media/relay/`: the WebRTC media relay (`MediaPort`). @packageDocumentation */
+/** `media/relay/`: the media relay (`MediaPort`): WebRTC and SIP legs and their bridges. @packageDocumentation */
 export { MediaRelay, type MediaRelayAddress, type MediaRelayOptions } from './media-relay.ts';

@@ -1,15 +1,29 @@
 /**
- * The WebRTC media relay (implements the call engine's `MediaPort`): one UDP socket for every
- * browser leg, demultiplexed by source address, and, for a source not seen before, by the local ICE
- * ufrag in a STUN Binding request (RFC 7983 first-byte rules inside each endpoint). Bridges relay
- * RTP between two endpoints in place.
+ * The media relay (implements the call engine's `MediaPort`). WebRTC legs share one UDP socket,
+ * demultiplexed by source address, and, for a source not seen before, by the local ICE ufrag in a
+ * STUN Binding request (RFC 7983 first-byte rules inside each endpoint). SIP legs are plain RTP, each
+ * on its own port pair from `rtpPorts`. Bridges relay RTP between any two legs in place.
  */
 import { createSecretKey, randomBytes } from 'node:crypto';
+import { VoiceError } from '@denwa/protocol';
 import type { MediaBridge, MediaEndpoint, MediaEndpointOptions, MediaOfferOptions, MediaPort, MediaResult } from '../../calls/ports.ts';
 import type { Clock, Logger, TimerHandle } from '../../core/index.ts';
 import { createDtlsCertificate, type DtlsCertificate } from '../dtls/index.ts';
-import { WebRtcEndpoint, zeroCounters, type EndpointContext, type EndpointRegistry, type MediaCounters, type MediaImpairment } from '../endpoint/index.ts';
+import {
+  DEFAULT_RTP_PORTS,
+  RtpEndpoint,
+  RtpPortPool,
+  WebRtcEndpoint,
+  zeroCounters,
+  type EndpointContext,
+  type EndpointRegistry,
+  type MediaCounters,
+  type MediaImpairment,
+  type RtpContext,
+  type RtpPortRange,
+} from '../endpoint/index.ts';
 import { bindUdp, type DatagramIo, type DatagramSocket } from '../net/index.ts';
+import { PLAIN_RTP_DEFAULT_CODECS, answerPlainRtp, audioCodecName, parsePlainRtp, type AudioCodecName } from '../sdp/index.ts';
 import { ufragFromBindingRequest } from '../stun/index.ts';
 
 export interface MediaRelayOptions {
@@ -33,6 +47,16 @@ export interface MediaRelayOptions {
   readonly fillSilence?: boolean;
   /** UDP implementation (see `bindUdp`): `auto` (default), `native` (batched, Linux) or `dgram`. */
   readonly io?: DatagramIo | 'auto';
+  /** Ports of SIP legs (RTP on even ports, RTCP on the next), default 10000–20000. */
+  readonly rtpPorts?: RtpPortRange;
+  /** A bridged SIP leg whose sending peer is silent this long (no RTP or RTCP) fails; default 30 000 ms. */
+  readonly rtpTimeoutMs?: number;
+}
+
+/** The SIP legs' codecs from the caller's names (case-insensitive; unknown ones dropped), else PCMU, PCMA. */
+function sipCodecs(names: readonly string[] | undefined): AudioCodecName[] {
+  const known = (names ?? []).map(audioCodecName).filter((c) => c !== undefined);
+  return known.length > 0 ? [...new Set(known)] : [...PLAIN_RTP_DEFAULT_CODECS];
 }
 
 /** Where the relay listens, for logs and the firewall. */
@@ -46,14 +70,15 @@ export class MediaRelay implements MediaPort {
   readonly #byUfrag = new Map<string, WebRtcEndpoint>();
   /** Source address → source port → endpoint: no string is built per packet. */
   readonly #byAddress = new Map<string, Map<number, WebRtcEndpoint>>();
-  readonly #endpoints = new Set<WebRtcEndpoint>();
+  readonly #endpoints = new Set<WebRtcEndpoint | RtpEndpoint>();
   readonly #ctx: EndpointContext;
+  readonly #rtpCtx: RtpContext;
   readonly #options: MediaRelayOptions;
   #timer: TimerHandle | null = null;
   #fillTimer: TimerHandle | null = null;
   #closed = false;
 
-  private constructor(options: MediaRelayOptions, socket: DatagramSocket, certificate: DtlsCertificate) {
+  private constructor(options: MediaRelayOptions, socket: DatagramSocket, certificate: DtlsCertificate, ports: RtpPortPool) {
     this.#options = options;
     const registry: EndpointRegistry = {
       addUfrag: (ufrag, ep) => { this.#byUfrag.set(ufrag, ep as WebRtcEndpoint); },
@@ -90,12 +115,22 @@ export class MediaRelay implements MediaPort {
       consentTimeoutMs: options.consentTimeoutMs ?? 30_000,
       connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
     };
+    this.#rtpCtx = {
+      clock: options.clock,
+      log: options.log,
+      totals: this.totals,
+      advertisedAddress: options.advertisedAddress,
+      ports,
+      rtpTimeoutMs: options.rtpTimeoutMs ?? 30_000,
+      forget: (ep) => { this.#endpoints.delete(ep); },
+    };
     this.#schedule();
     this.#scheduleFill();
   }
 
-  /** Binds the socket and starts the relay. Rejects when the port cannot be bound. */
+  /** Binds the socket and starts the relay. Rejects when the port cannot be bound or `rtpPorts` is not a usable range. */
   static async start(options: MediaRelayOptions): Promise<MediaRelay> {
+    const ports = new RtpPortPool({ range: options.rtpPorts ?? DEFAULT_RTP_PORTS, bindAddress: options.bindAddress, io: options.io ?? 'auto' });
     const certificate = options.certificate ?? (await createDtlsCertificate());
     let relay: MediaRelay | null = null;
     const pending: [Buffer, string, number, 4 | 6][] = [];
@@ -111,7 +146,7 @@ export class MediaRelay implements MediaPort {
         relay.receive(data, address, port, family);
       },
     });
-    relay = new MediaRelay(options, socket, certificate);
+    relay = new MediaRelay(options, socket, certificate, ports);
     for (const [data, address, port, family] of pending) relay.receive(data, address, port, family);
     return relay;
   }
@@ -191,8 +226,59 @@ export class MediaRelay implements MediaPort {
     return legs;
   }
 
+  /**
+   * A plain RTP/AVP endpoint for an outbound SIP call: Denwa's offer of `opts.codecs` (PCMU, PCMA
+   * when none is known) plus telephone-event 101; the answer comes later through `applyAnswer`.
+   * @throws VoiceError 53405 (rejects) when no RTP port pair of `rtpPorts` is free.
+   */
+  async rtpOffer(opts: MediaOfferOptions): Promise<{ readonly endpoint: MediaEndpoint; readonly sdp: string }> {
+    const endpoint = await this.#createRtp(opts);
+    return { endpoint, sdp: endpoint.makeOffer(sipCodecs(opts.codecs)) };
+  }
+
+  /**
+   * A plain RTP/AVP endpoint answering a SIP peer's offer (inbound SIP call). `ok: false` with a
+   * 31400 refusal for a bad or unacceptable SDP (SRTP, no codec of `opts.codecs`, no `c=`: SIP 488),
+   * checked before a port is taken, or with 53405 (SIP 503) when no RTP port pair is free.
+   */
+  async rtpAnswer(offerSdp: string, opts: MediaEndpointOptions & { readonly codecs?: readonly string[] }): Promise<MediaResult<{ readonly endpoint: MediaEndpoint; readonly sdp: string }>> {
+    const offer = parsePlainRtp(offerSdp);
+    if (offer instanceof VoiceError) return { ok: false, error: offer };
+    const codecs = sipCodecs(opts.codecs);
+    const acceptable = answerPlainRtp(offer, codecs);
+    if (acceptable instanceof VoiceError) return { ok: false, error: acceptable };
+    let endpoint: RtpEndpoint;
+    try {
+      endpoint = await this.#createRtp(opts);
+    } catch (err) {
+      if (err instanceof VoiceError) return { ok: false, error: err };
+      throw err;
+    }
+    const result = endpoint.answerOffer(offer, codecs);
+    if (!result.ok) {
+      endpoint.close();
+      return result;
+    }
+    return { ok: true, value: { endpoint, sdp: result.value } };
+  }
+
+  async #createRtp(opts: MediaEndpointOptions): Promise<RtpEndpoint> {
+    if (this.#closed) throw new TypeError('the media relay is closed');
+    const endpoint = new RtpEndpoint(this.#rtpCtx, opts.label, opts.onEvent);
+    this.#endpoints.add(endpoint);
+    try {
+      await endpoint.open();
+    } catch (err) {
+      endpoint.close();
+      throw err;
+    }
+    if (endpoint.closed) throw new TypeError('the media relay is closed'); // closed while the ports were bound
+    return endpoint;
+  }
+
   bridge(a: MediaEndpoint, b: MediaEndpoint): MediaBridge {
-    if (!(a instanceof WebRtcEndpoint) || !(b instanceof WebRtcEndpoint)) throw new TypeError('bridge() takes endpoints of this relay');
+    const legs = (x: MediaEndpoint): x is WebRtcEndpoint | RtpEndpoint => x instanceof WebRtcEndpoint || x instanceof RtpEndpoint;
+    if (!legs(a) || !legs(b)) throw new TypeError('bridge() takes endpoints of this relay');
     a.attachSource(b);
     b.attachSource(a);
     a.setPeer(b);
@@ -256,7 +342,11 @@ export class MediaRelay implements MediaPort {
     this.#closed = true;
     if (this.#timer !== null) this.#ctx.clock.clearTimeout(this.#timer);
     if (this.#fillTimer !== null) this.#ctx.clock.clearTimeout(this.#fillTimer);
-    for (const endpoint of [...this.#endpoints]) endpoint.close();
-    await this.#ctx.socket.close();
+    const closing: Promise<void>[] = [];
+    for (const endpoint of [...this.#endpoints]) {
+      endpoint.close();
+      if (endpoint instanceof RtpEndpoint) closing.push(endpoint.whenClosed);
+    }
+    await Promise.all([...closing, this.#ctx.socket.close()]);
   }
 }

@@ -21,6 +21,7 @@ export type SdpRefusalReason =
   | 'no-rtcp-mux'
   | 'bad-setup'
   | 'no-common-codec'
+  | 'no-connection'
   | 'unparseable';
 
 /** The 488-style reason used for {@link SdpRefusalReason} `no-common-codec`. */

@@ -163,7 +163,7 @@ function readIceOptions(media: Section, session: Section): string[] {
   return [...new Set(values.flatMap((value) => value.split(/\s+/)).filter((option) => option !== ''))];
 }
 
-function readDirection(section: Section): MediaDirection | undefined {
+export function readDirection(section: Section): MediaDirection | undefined {
   for (const line of section.lines) {
     const direction = DIRECTIONS.find((d) => line === `a=${d}`);
     if (direction !== undefined) return direction;
@@ -172,7 +172,7 @@ function readDirection(section: Section): MediaDirection | undefined {
 }
 
 /** sdp-transform's view of the m-line and its structured attributes only. */
-function parseStructured(section: Section): Partial<MediaDescription> {
+export function parseStructured(section: Section): Partial<MediaDescription> {
   const lines = section.lines.filter((line, i) => i === 0 || (line.startsWith('a=') && STRUCTURED.has(attributeName(line))));
   return parse(`${lines.join('\r\n')}\r\n`).media[0] ?? {};
 }
@@ -202,7 +202,7 @@ function matchCodec(name: string, clockRate: number | undefined, channels: numbe
   );
 }
 
-function readCodecs(formats: readonly string[], md: Partial<MediaDescription>): SdpCodec[] {
+export function readCodecs(formats: readonly string[], md: Partial<MediaDescription>): SdpCodec[] {
   const codecs: SdpCodec[] = [];
   const seen = new Set<number>();
   for (const format of formats) {

@@ -1,0 +1,130 @@
+/**
+ * The SIP edge: Denwa's SIP user agent on UDP and TCP (one port), the trunks' calls in both
+ * directions, and the screen in front of it all (scanners dropped, INVITE floods limited per source).
+ * It implements the call engine's {@link LegDriver}.
+ */
+import type { IncomingPhoneCallHandle, IncomingPhoneCallRequest, LegDriver, MediaEventListener, MediaPort, MediaResult, PhoneDialRequest, PhoneLeg, PhoneLegEvent } from '../../calls/index.ts';
+import type { Clock, Logger } from '../../core/index.ts';
+import type { SipTrunkRecord, Store } from '../../store/ports.ts';
+import type { SipTimers } from '../transaction/index.ts';
+import { bindSipUdp, listenSipTcp, resolveSipHost, type SipTransport } from '../transport/index.ts';
+import { SipUserAgent, type ScreenVerdict } from '../ua/index.ts';
+import { acceptInbound } from './inbound.ts';
+import { dialOut, splitHostPort } from './outbound.ts';
+import { toE164 } from './numbers.ts';
+import { FloodGuard, isScanner } from './screen.ts';
+
+export interface SipEdgeOptions {
+  readonly bindAddress: string;
+  /** UDP and TCP; 0 picks a free port (the same number for both when it can). */
+  readonly port: number;
+  /** The address carriers reach (Via, Contact, From host). */
+  readonly advertisedAddress: string;
+  readonly store: Pick<Store, 'phoneNumbers' | 'sipTrunks' | 'applications'>;
+  readonly media: MediaPort;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly timers?: SipTimers;
+  /** INVITEs a second per source, with bursts (default 10/s, burst 30). */
+  readonly inviteRate?: { readonly rate: number; readonly burst: number };
+  readonly resolve?: (host: string) => Promise<string | null>;
+}
+
+export interface SipEdgeStats {
+  scannersDropped: number;
+  floodDropped: number;
+}
+
+export class SipEdge implements LegDriver {
+  readonly stats: SipEdgeStats = { scannersDropped: 0, floodDropped: 0 };
+  readonly ua: SipUserAgent;
+  readonly #o: SipEdgeOptions;
+  readonly #transports: SipTransport[];
+  readonly #flood: FloodGuard;
+  readonly #resolve: (host: string) => Promise<string | null>;
+  #calls: { incomingPhoneCall(req: IncomingPhoneCallRequest): IncomingPhoneCallHandle } | null = null;
+
+  private constructor(options: SipEdgeOptions, transports: SipTransport[]) {
+    this.#o = options;
+    this.#transports = transports;
+    this.#resolve = options.resolve ?? resolveSipHost;
+    this.#flood = new FloodGuard(options.inviteRate ?? { rate: 10, burst: 30 });
+    const log = options.log;
+    this.ua = new SipUserAgent({
+      clock: options.clock,
+      transports,
+      host: options.advertisedAddress,
+      userAgent: 'Denwa',
+      log,
+      ...(options.timers === undefined ? {} : { timers: options.timers }),
+      handler: {
+        screen: (request, source) => this.#screen(request.method, request.headers.get('User-Agent'), source.address),
+        invite: (invite) => {
+          void acceptInbound({ store: options.store, media: options.media, log, calls: () => this.#calls, trunks: () => this.#trunks() }, invite).catch((err: unknown) => {
+            log.error({ err }, 'inbound SIP call failed');
+            invite.reject(500, 'Server Internal Error');
+          });
+        },
+      },
+    });
+  }
+
+  /** Binds UDP and TCP on the port and starts the user agent. */
+  static async start(options: SipEdgeOptions): Promise<SipEdge> {
+    const udp = await bindSipUdp({ address: options.bindAddress, port: options.port });
+    let tcp: SipTransport;
+    try {
+      tcp = await listenSipTcp({ address: options.bindAddress, port: udp.local.port });
+    } catch (err) {
+      await udp.close();
+      throw err;
+    }
+    return new SipEdge(options, [udp, tcp]);
+  }
+
+  /** The engine that runs incoming calls (set once it exists). */
+  attach(calls: { incomingPhoneCall(req: IncomingPhoneCallRequest): IncomingPhoneCallHandle }): void {
+    this.#calls = calls;
+  }
+
+  /** The bound SIP port (UDP and TCP). */
+  get port(): number {
+    return this.#transports[0]?.local.port ?? 0;
+  }
+
+  #screen(method: string, userAgent: string | undefined, source: string): ScreenVerdict {
+    if (isScanner(userAgent)) {
+      this.stats.scannersDropped++;
+      return 'drop';
+    }
+    if (method === 'INVITE' && !this.#flood.allow(source, this.#o.clock.now())) {
+      this.stats.floodDropped++;
+      return 'drop';
+    }
+    return 'accept';
+  }
+
+  async #trunks(): Promise<{ readonly trunk: SipTrunkRecord; readonly address: string | null }[]> {
+    const trunks = await this.#o.store.sipTrunks.listAll();
+    return Promise.all(trunks.map(async (trunk) => ({ trunk, address: await this.#resolve(splitHostPort(trunk.host).host) })));
+  }
+
+  /** The trunk for an outbound call: the caller ID number's own trunk, else the account's first. */
+  async #trunkFor(req: PhoneDialRequest): Promise<SipTrunkRecord | null> {
+    const trunks = (await this.#o.store.sipTrunks.list(req.accountSid, { offset: 0, limit: 50 })).items;
+    const caller = toE164(req.from, trunks[0]?.countryCode ?? '1');
+    const number = caller === null ? null : await this.#o.store.phoneNumbers.getByNumber(caller);
+    return trunks.find((t) => t.sid === number?.trunkSid) ?? trunks[0] ?? null;
+  }
+
+  async dial(req: PhoneDialRequest, onEvent: (event: PhoneLegEvent) => void, onMedia: MediaEventListener): Promise<MediaResult<PhoneLeg>> {
+    const trunk = /^sips?:/i.test(req.to) ? null : await this.#trunkFor(req);
+    return dialOut({ ua: this.ua, media: this.#o.media, host: this.#o.advertisedAddress, resolve: this.#resolve, log: this.#o.log }, trunk, req, onEvent, onMedia);
+  }
+
+  /** Ends every SIP call and closes the sockets. */
+  async close(): Promise<void> {
+    this.ua.close();
+    await Promise.all(this.#transports.map((t) => t.close()));
+  }
+}
