@@ -20,6 +20,7 @@ const MOBILE = '+819012345678';
 let s: Scenario;
 let phone: Baresip;
 let alice: Party;
+let bob: Party;
 let trunkSid = '';
 
 async function v1(path: string, form: Record<string, string>): Promise<Record<string, unknown>> {
@@ -55,7 +56,7 @@ beforeAll(async () => {
   trunkSid = String(trunk['sid']);
   const bin = await v1('/v1/TwimlBins', { FriendlyName: 'guide', Twiml: `<Response><Dial callerId="${NUMBER}"><Client>twilio_user</Client></Dial></Response>` });
   await s.denwa.rest('/IncomingPhoneNumbers.json', { form: { PhoneNumber: NUMBER, VoiceUrl: String(bin['url']), TrunkSid: trunkSid } });
-  alice = await s.party(BROWSER_HZ);
+  [alice, bob] = await Promise.all([s.party(BROWSER_HZ), s.party(BROWSER_HZ, 'denwa')]);
 }, 60_000);
 
 afterAll(async () => {
@@ -83,6 +84,27 @@ describe('SIP trunk to a real phone (baresip)', () => {
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline && s.web.requests.every((r) => r.path !== '/dial-action')) await new Promise((r) => setTimeout(r, 100));
       expect(s.web.requests.find((r) => r.path === '/dial-action')?.params['DialCallStatus']).toBe('completed');
+    });
+  }, 90_000);
+
+  it('the mobile calls the number: the TwiML Bin dials twilio_user on Denwa\'s SDK, both hear each other, the phone hangs up', async () => {
+    await s.explain({ bob: bob.page }, async () => {
+      await bob.page.evaluate(`window.h.setup2(${JSON.stringify(s.accessToken('twilio_user'))}, ${JSON.stringify(s.denwa.chunderw)})`);
+      expect(await bob.page.evaluate('window.h.register2()')).toBe('registered');
+      const mark = phone.events.length;
+      phone.command('dial', `sip:${NUMBER}@127.0.0.1:${String(s.denwa.sipPort)}`);
+      await waitInPage(bob.page, "window.h.log.some((e) => e.event === 'device.incoming')", 15_000);
+      await bob.page.evaluate('window.h.accept()');
+      await phone.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+      expect(await waitInPage<number>(bob.page, `window.h.heardAfterAccept(${String(PHONE_HZ)}, 10)`, 10_000)).toBeLessThanOrEqual(3000);
+      await new Promise((r) => setTimeout(r, 2000));
+      phone.command('hangup');
+      await waitInPage(bob.page, "window.h.log.some((e) => e.event === 'call.disconnect')", 10_000);
+      const heard = await phoneHeard();
+      expect(heard.browser).toBeGreaterThan(heard.phone * 10);
+      const calls = (await s.denwa.rest('/Calls.json')) as { calls: { from: string; to: string; direction: string; status: string; parent_call_sid: string | null }[] };
+      const inbound = calls.calls.find((c) => c.direction === 'inbound' && c.to === NUMBER);
+      expect(inbound).toMatchObject({ from: MOBILE, status: 'completed' });
     });
   }, 90_000);
 });
