@@ -1,6 +1,6 @@
 /**
  * The REST API at the HTTP edge: Twilio 2010-04-01 resources under `/2010-04-01/Accounts/{Sid}/…` and
- * Denwa's `/v1/TwimlBins`, with Basic auth and Twilio's error JSON.
+ * Denwa's `/v1/TwimlBins` and `/v1/SipTrunks`, with Basic auth and Twilio's error JSON.
  */
 import type { FastifyInstance } from 'fastify';
 import { accountRoutes } from './accounts.ts';
@@ -11,6 +11,8 @@ import { callWriteRoutes } from './calls-write.ts';
 import type { ApiDeps } from './context.ts';
 import { keyRoutes } from './keys.ts';
 import { notificationRoutes } from './notifications.ts';
+import { phoneNumberRoutes } from './phone-numbers.ts';
+import { sipTrunkRoutes } from './sip-trunks.ts';
 import { testHookRoutes } from './test-hooks.ts';
 import { twimlBinRoutes } from './twiml-bins.ts';
 
@@ -27,5 +29,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   callWriteRoutes(app, deps);
   notificationRoutes(app, deps);
   twimlBinRoutes(app, deps);
+  phoneNumberRoutes(app, deps);
+  sipTrunkRoutes(app, deps);
   if (deps.testHooks !== undefined && deps.testHooks !== null) testHookRoutes(app, deps, deps.testHooks);
 }

@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export type * from './ports.ts';
+export { StoreConflictError } from './ports.ts';
 export { createMemoryStore } from './memory/memory-store.ts';
 export { openSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.ts';

@@ -221,6 +221,126 @@ export interface TwimlBinStore {
   delete(accountSid: AccountSid, sid: TwimlBinSid): Promise<boolean>;
 }
 
+// ── Incoming phone numbers ──────────────────────────────────────────────────────────────────────
+
+/**
+ * A phone number this server answers (Twilio's IncomingPhoneNumber): where its calls are routed and
+ * which SIP trunk carries them.
+ */
+export interface PhoneNumberRecord {
+  readonly sid: PhoneNumberSid;
+  readonly accountSid: AccountSid;
+  /** E.164, e.g. `+815012345678`. Unique across the whole store, whatever the account. */
+  readonly phoneNumber: string;
+  readonly friendlyName: string;
+  readonly voiceUrl: string | null;
+  readonly voiceMethod: HttpMethod;
+  readonly voiceFallbackUrl: string | null;
+  readonly voiceFallbackMethod: HttpMethod;
+  /** When set, the application's URLs answer the number's calls instead of `voiceUrl`. */
+  readonly voiceApplicationSid: ApplicationSid | null;
+  readonly statusCallback: string | null;
+  readonly statusCallbackMethod: HttpMethod;
+  /** The SIP trunk the number arrives on and outbound calls from it leave by (Twilio's TrunkSid); null: any trunk. */
+  readonly trunkSid: TrunkSid | null;
+  /** Denwa: a virtual number served by the built-in virtual carrier (local development), not by a real trunk. */
+  readonly virtual: boolean;
+  readonly dateCreated: number;
+  readonly dateUpdated: number;
+}
+
+/** What an update may change: everything but the identity, the number itself and the creation time. */
+export type PhoneNumberPatch = Partial<
+  Omit<PhoneNumberRecord, 'sid' | 'accountSid' | 'phoneNumber' | 'dateCreated' | 'dateUpdated'>
+> & { readonly dateUpdated: number };
+
+export interface PhoneNumberFilter {
+  /**
+   * Numbers containing this text, where `*` stands for any one character (Twilio's partial-number
+   * pattern, e.g. `+1415*******` or `555`).
+   */
+  readonly phoneNumber?: string;
+  /** Exact name. */
+  readonly friendlyName?: string;
+}
+
+/**
+ * Phone numbers. A number's `voiceApplicationSid` and `trunkSid` must name an existing application
+ * and trunk (insert and update reject otherwise); deleting the application or the trunk sets them
+ * to null.
+ */
+export interface PhoneNumberStore {
+  /** @throws StoreConflictError (field `phoneNumber`) when the number is already in the store. */
+  insert(n: PhoneNumberRecord): Promise<void>;
+  get(accountSid: AccountSid, sid: PhoneNumberSid): Promise<PhoneNumberRecord | null>;
+  /** By number alone, whatever the account (inbound routing). */
+  getByNumber(phoneNumber: string): Promise<PhoneNumberRecord | null>;
+  /** Oldest first. */
+  list(accountSid: AccountSid, filter: PhoneNumberFilter, page: PageRequest): Promise<Page<PhoneNumberRecord>>;
+  update(accountSid: AccountSid, sid: PhoneNumberSid, patch: PhoneNumberPatch): Promise<PhoneNumberRecord | null>;
+  delete(accountSid: AccountSid, sid: PhoneNumberSid): Promise<boolean>;
+}
+
+// ── SIP trunks ──────────────────────────────────────────────────────────────────────────────────
+
+export type SipTrunkTransport = 'udp' | 'tcp' | 'tls';
+
+export type SipTrunkSrtp = 'off' | 'optional' | 'required';
+
+/** How numbers are written to the carrier: `+81…`, `81…` or `0…`. */
+export type SipTrunkNumberFormat = 'e164' | 'e164-no-plus' | 'national';
+
+/** A carrier connection (Denwa's resource): where calls go, how they authenticate, what they may reach. */
+export interface SipTrunkRecord {
+  readonly sid: TrunkSid;
+  readonly accountSid: AccountSid;
+  readonly friendlyName: string;
+  /** Carrier host (IP or DNS name) with optional :port; calls go there (or to outboundProxy). */
+  readonly host: string;
+  /** `host[:port]` every request is sent to instead of `host`; null: none. */
+  readonly outboundProxy: string | null;
+  readonly transport: SipTrunkTransport;
+  /** Digest credentials for outbound calls and registration (null: IP authentication). */
+  readonly username: string | null;
+  /** Stored, never returned by the API and never logged. */
+  readonly password: string | null;
+  /** Register to the carrier (REGISTER every `registerExpires` seconds). */
+  readonly register: boolean;
+  /** Seconds a registration asks to last (the API allows 60–86400; default 3600). */
+  readonly registerExpires: number;
+  /** Codecs offered on the trunk leg in order, e.g. `['PCMU', 'PCMA']`. */
+  readonly codecs: readonly string[];
+  /** Caller-ID and number normalisation: the country calling code of national numbers, e.g. `'81'`. */
+  readonly countryCode: string;
+  /** How numbers are written in the Request-URI/From to the carrier: `e164` (+81…), `e164-no-plus` (81…), `national` (0…). */
+  readonly numberFormat: SipTrunkNumberFormat;
+  /** Inbound INVITEs are accepted only from these IPs/CIDRs (IPv4/IPv6); empty = only the resolved host. */
+  readonly allowedSources: readonly string[];
+  readonly srtp: SipTrunkSrtp;
+  /** ISO 3166 alpha-2 countries outbound calls may reach (geo permissions, anti toll fraud). Empty = only the country of countryCode. */
+  readonly allowedCountries: readonly string[];
+  readonly dateCreated: number;
+  readonly dateUpdated: number;
+}
+
+export type SipTrunkPatch = Partial<Omit<SipTrunkRecord, 'sid' | 'accountSid' | 'dateCreated' | 'dateUpdated'>> & {
+  readonly dateUpdated: number;
+};
+
+export interface SipTrunkStore {
+  insert(trunk: SipTrunkRecord): Promise<void>;
+  get(accountSid: AccountSid, sid: TrunkSid): Promise<SipTrunkRecord | null>;
+  /** By sid alone, whatever the account (the SIP edge). */
+  getBySid(sid: TrunkSid): Promise<SipTrunkRecord | null>;
+  /** Oldest first. */
+  list(accountSid: AccountSid, page: PageRequest): Promise<Page<SipTrunkRecord>>;
+  /** Every trunk of every account, oldest first: what the SIP edge loads at start. */
+  listAll(): Promise<readonly SipTrunkRecord[]>;
+  update(accountSid: AccountSid, sid: TrunkSid, patch: SipTrunkPatch): Promise<SipTrunkRecord | null>;
+  /** Also sets `trunkSid` to null on the phone numbers that named the trunk. */
+  delete(accountSid: AccountSid, sid: TrunkSid): Promise<boolean>;
+}
+
 // ── Notifications (webhook and TwiML failures) ──────────────────────────────────────────────────
 
 /** Twilio's notification log level: 0 error, 1 warning. */
@@ -268,7 +388,28 @@ export interface Store {
   readonly applications: ApplicationStore;
   readonly calls: CallStore;
   readonly twimlBins: TwimlBinStore;
+  readonly phoneNumbers: PhoneNumberStore;
+  readonly sipTrunks: SipTrunkStore;
   readonly notifications: NotificationStore;
   /** Waits for in-flight writes, then releases the database. Idempotent. */
   close(): Promise<void>;
+}
+
+// ── Errors ──────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A write refused because a value that must be unique is taken (a phone number already in the
+ * store). Unlike a duplicate sid or an unknown account, which are the caller's bugs and plain
+ * Errors, this is a request a user may make, so the API answers it with its own error code.
+ * @public
+ */
+export class StoreConflictError extends Error {
+  override readonly name: string = 'StoreConflictError';
+  /** The record field whose value is taken, e.g. `'phoneNumber'`. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(message);
+    this.field = field;
+  }
 }

@@ -15,6 +15,8 @@ import { describeCalls } from './contract/calls.contract.ts';
 import { seedAccounts } from './contract/fixtures.ts';
 import { describeLifecycle } from './contract/lifecycle.contract.ts';
 import { describeNotifications } from './contract/notifications.contract.ts';
+import { describePhoneNumbers } from './contract/phone-numbers.contract.ts';
+import { describeSipTrunks } from './contract/sip-trunks.contract.ts';
 import { describeTwimlBins } from './contract/twiml-bins.contract.ts';
 import type { Store } from './ports.ts';
 
@@ -64,6 +66,8 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
     describeCalls(store);
     describeCallEvents(store);
     describeTwimlBins(store);
+    describePhoneNumbers(store);
+    describeSipTrunks(store);
     describeNotifications(store);
     describeLifecycle(store);
   });

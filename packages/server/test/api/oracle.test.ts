@@ -62,6 +62,31 @@ describe('official twilio helper against Denwa', () => {
     expect(await client.calls.list({ to: 'client:nobody' })).toEqual([]);
   });
 
+  it('manages incoming phone numbers', async () => {
+    const client = twilio(h.accountSid, h.authToken, { httpClient: localHttpClient(base) });
+    const number = await client.incomingPhoneNumbers.create({ phoneNumber: '+14155550100', voiceUrl: 'http://127.0.0.1:9/voice' });
+    expect(number.sid).toMatch(/^PN[0-9a-f]{32}$/);
+    expect(number).toMatchObject({ phoneNumber: '+14155550100', friendlyName: '(415) 555-0100', voiceUrl: 'http://127.0.0.1:9/voice', voiceMethod: 'POST', trunkSid: null, status: 'in-use' });
+    expect(number.capabilities).toEqual({ fax: false, mms: false, sms: false, voice: true });
+    expect(number.dateCreated).toBeInstanceOf(Date);
+    await h.clock.advance(1000);
+    await client.incomingPhoneNumbers.create({ phoneNumber: '+815012345678', friendlyName: 'Tokyo' });
+
+    const updated = await client.incomingPhoneNumbers(number.sid).update({ voiceMethod: 'GET', statusCallback: 'http://127.0.0.1:9/status' });
+    expect(updated).toMatchObject({ voiceMethod: 'GET', statusCallback: 'http://127.0.0.1:9/status', phoneNumber: '+14155550100' });
+    expect((await client.incomingPhoneNumbers(number.sid).fetch()).voiceMethod).toBe('GET');
+
+    const all = await client.incomingPhoneNumbers.list({ pageSize: 1 });
+    expect(all.map((n) => n.phoneNumber)).toEqual(['+14155550100', '+815012345678']);
+    expect((await client.incomingPhoneNumbers.list({ phoneNumber: '+815012345678' })).map((n) => n.friendlyName)).toEqual(['Tokyo']);
+    expect((await client.incomingPhoneNumbers.list({ friendlyName: '(415) 555-0100' })).map((n) => n.sid)).toEqual([number.sid]);
+
+    await expect(client.incomingPhoneNumbers.create({ phoneNumber: '+14155550100' })).rejects.toMatchObject({ status: 400, code: 21422 });
+    await expect(client.incomingPhoneNumbers.create({ phoneNumber: '4155550100' })).rejects.toMatchObject({ status: 400, code: 21421 });
+    await client.incomingPhoneNumbers(number.sid).remove();
+    await expect(client.incomingPhoneNumbers(number.sid).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
+  });
+
   it('surfaces Denwa errors as RestException with Twilio codes', async () => {
     const admin = twilio(h.accountSid, h.authToken, { httpClient: localHttpClient(base) });
     await expect(admin.applications.create({ voiceUrl: 'not-a-url' })).rejects.toMatchObject({ status: 400, code: 21205 });

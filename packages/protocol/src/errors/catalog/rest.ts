@@ -99,4 +99,20 @@ export const REST_ERRORS = defineErrors([
     message: 'Invalid call state',
     description: 'The call cannot be updated that way in its current state (e.g. hanging up a call that has ended).',
   },
+  {
+    code: 21421,
+    name: 'InvalidPhoneNumber',
+    kind: 'invalid-argument',
+    httpStatus: 400,
+    message: 'PhoneNumber is invalid',
+    description: "IncomingPhoneNumbers.create got a PhoneNumber that is not E.164: '+' and 8 to 15 digits, the first not 0.",
+  },
+  {
+    code: 21422,
+    name: 'PhoneNumberNotAvailable',
+    kind: 'conflict',
+    httpStatus: 400,
+    message: 'PhoneNumber is not available',
+    description: 'The number is already an incoming phone number of this server (of this or another account).',
+  },
 ] as const);

@@ -13,6 +13,8 @@ import type {
   NotificationRecord,
   Page,
   PageRequest,
+  PhoneNumberRecord,
+  SipTrunkRecord,
   Store,
   TwimlBinRecord,
 } from '../ports.ts';
@@ -116,6 +118,56 @@ export function twimlBin(n: number, overrides: Partial<TwimlBinRecord> = {}): Tw
     accountSid: ACCOUNT,
     friendlyName: `bin ${n}`,
     twiml: `<Response><Say>bin ${n}</Say></Response>`,
+    dateCreated: T0 + n,
+    dateUpdated: T0 + n,
+    ...overrides,
+  };
+}
+
+/**
+ * Number `n` of {@link ACCOUNT}, `+1415555` followed by `n` on four digits, routed nowhere (no URL,
+ * application or trunk), not virtual, created at `T0 + n`.
+ */
+export function phoneNumber(n: number, overrides: Partial<PhoneNumberRecord> = {}): PhoneNumberRecord {
+  return {
+    sid: sid('phoneNumber', n),
+    accountSid: ACCOUNT,
+    phoneNumber: `+1415555${String(n).padStart(4, '0')}`,
+    friendlyName: `number ${n}`,
+    voiceUrl: null,
+    voiceMethod: 'POST',
+    voiceFallbackUrl: null,
+    voiceFallbackMethod: 'POST',
+    voiceApplicationSid: null,
+    statusCallback: null,
+    statusCallbackMethod: 'POST',
+    trunkSid: null,
+    virtual: false,
+    dateCreated: T0 + n,
+    dateUpdated: T0 + n,
+    ...overrides,
+  };
+}
+
+/** Trunk `n` of {@link ACCOUNT} to `sip{n}.carrier.example` over UDP with IP authentication, created at `T0 + n`. */
+export function sipTrunk(n: number, overrides: Partial<SipTrunkRecord> = {}): SipTrunkRecord {
+  return {
+    sid: sid('trunk', n),
+    accountSid: ACCOUNT,
+    friendlyName: `trunk ${n}`,
+    host: `sip${n}.carrier.example`,
+    outboundProxy: null,
+    transport: 'udp',
+    username: null,
+    password: null,
+    register: false,
+    registerExpires: 3600,
+    codecs: ['PCMU', 'PCMA'],
+    countryCode: '1',
+    numberFormat: 'e164',
+    allowedSources: [],
+    srtp: 'off',
+    allowedCountries: [],
     dateCreated: T0 + n,
     dateUpdated: T0 + n,
     ...overrides,

@@ -7,7 +7,9 @@ import {
   application,
   call,
   notification,
+  phoneNumber,
   sid,
+  sipTrunk,
   T0,
   twimlBin,
   UNICODE_TEXT,
@@ -41,6 +43,9 @@ export function describeLifecycle(store: () => Store): void {
       ).rejects.toThrow(closed);
       await expect(s.twimlBins.getBySid(sid('twimlBin', 1))).rejects.toThrow(closed);
       await expect(s.notifications.insert(notification(1))).rejects.toThrow(closed);
+      await expect(s.phoneNumbers.getByNumber(phoneNumber(1).phoneNumber)).rejects.toThrow(closed);
+      await expect(s.sipTrunks.insert(sipTrunk(1))).rejects.toThrow(closed);
+      await expect(s.sipTrunks.listAll()).rejects.toThrow(closed);
     });
 
     it('lists reject a negative or fractional offset and a limit below 1 with a RangeError', async () => {
@@ -50,6 +55,8 @@ export function describeLifecycle(store: () => Store): void {
         await expect(store().calls.list(ACCOUNT, {}, page)).rejects.toThrow(RangeError);
         await expect(store().twimlBins.list(ACCOUNT, page)).rejects.toThrow(RangeError);
         await expect(store().notifications.list(ACCOUNT, {}, page)).rejects.toThrow(RangeError);
+        await expect(store().phoneNumbers.list(ACCOUNT, {}, page)).rejects.toThrow(RangeError);
+        await expect(store().sipTrunks.list(ACCOUNT, page)).rejects.toThrow(RangeError);
       }
     });
 

@@ -8,6 +8,8 @@ import type {
   NotificationRecord,
   Page,
   PageRequest,
+  PhoneNumberRecord,
+  SipTrunkRecord,
   TwimlBinRecord,
 } from '../ports.ts';
 
@@ -23,6 +25,8 @@ export class MemoryState {
   readonly calls = new Map<string, CallRecord>();
   readonly callEvents = new Map<string, CallEventRecord[]>();
   readonly twimlBins = new Map<string, TwimlBinRecord>();
+  readonly phoneNumbers = new Map<string, PhoneNumberRecord>();
+  readonly sipTrunks = new Map<string, SipTrunkRecord>();
   readonly notifications = new Map<string, NotificationRecord>();
   #closed = false;
 

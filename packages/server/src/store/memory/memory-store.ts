@@ -19,6 +19,8 @@ import type {
   TwimlBinStore,
 } from '../ports.ts';
 import { MemoryCallStore } from './memory-call-store.ts';
+import { MemoryPhoneNumberStore } from './memory-phone-number-store.ts';
+import { MemorySipTrunkStore } from './memory-sip-trunk-store.ts';
 import {
   deleteScoped,
   findScoped,
@@ -145,7 +147,14 @@ class MemoryApplicationStore implements ApplicationStore {
   }
 
   delete(accountSid: AccountSid, sid: ApplicationSid): Promise<boolean> {
-    return this.#state.run(() => deleteScoped(this.#state.applications, accountSid, sid));
+    return this.#state.run(() => {
+      if (!deleteScoped(this.#state.applications, accountSid, sid)) return false;
+      // As SQLite's `on delete set null`: numbers answered by the application keep their other settings.
+      for (const n of this.#state.phoneNumbers.values()) {
+        if (n.voiceApplicationSid === sid) this.#state.phoneNumbers.set(n.sid, { ...n, voiceApplicationSid: null });
+      }
+      return true;
+    });
   }
 }
 
@@ -222,8 +231,9 @@ class MemoryNotificationStore implements NotificationStore {
 /**
  * A {@link Store} kept in maps, for tests and for running without a database. Every record goes in
  * and comes out as a copy, so callers cannot change what is stored. It enforces what the SQLite
- * store's constraints enforce (unique sids, records belong to a known account, events to a known
- * call) and passes the same contract suite.
+ * store's constraints enforce (unique sids and phone numbers, records belong to a known account,
+ * events to a known call, numbers name existing applications and trunks) and passes the same
+ * contract suite.
  *
  * @example
  * ```ts
@@ -241,6 +251,8 @@ export function createMemoryStore(): Store {
     applications: new MemoryApplicationStore(state),
     calls: new MemoryCallStore(state),
     twimlBins: new MemoryTwimlBinStore(state),
+    phoneNumbers: new MemoryPhoneNumberStore(state),
+    sipTrunks: new MemorySipTrunkStore(state),
     notifications: new MemoryNotificationStore(state),
     close: () => {
       state.close();

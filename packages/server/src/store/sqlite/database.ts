@@ -1,6 +1,7 @@
 /**
  * The typed schema every query is written against. Columns are snake_case; times are integer
- * milliseconds since the epoch; booleans are integers 0/1; a call event's detail is JSON text.
+ * milliseconds since the epoch; booleans are integers 0/1; a call event's detail and a trunk's lists
+ * are JSON text.
  * Dialect-neutral on purpose: a PostgreSQL store can reuse these types and the query modules.
  */
 import type {
@@ -15,7 +16,15 @@ import type {
   TrunkSid,
   TwimlBinSid,
 } from '@denwa/protocol';
-import type { AccountStatus, HangupSource, HttpMethod, NotificationLevel } from '../ports.ts';
+import type {
+  AccountStatus,
+  HangupSource,
+  HttpMethod,
+  NotificationLevel,
+  SipTrunkNumberFormat,
+  SipTrunkSrtp,
+  SipTrunkTransport,
+} from '../ports.ts';
 
 /** `accounts`. @internal */
 export interface AccountsTable {
@@ -99,6 +108,54 @@ export interface TwimlBinsTable {
   date_updated: number;
 }
 
+/** `phone_numbers`, unique on `phone_number`. @internal */
+export interface PhoneNumbersTable {
+  sid: PhoneNumberSid;
+  account_sid: AccountSid;
+  phone_number: string;
+  friendly_name: string;
+  voice_url: string | null;
+  voice_method: HttpMethod;
+  voice_fallback_url: string | null;
+  voice_fallback_method: HttpMethod;
+  /** References `applications.sid`; set null when the application is deleted. */
+  voice_application_sid: ApplicationSid | null;
+  status_callback: string | null;
+  status_callback_method: HttpMethod;
+  /** References `sip_trunks.sid`; set null when the trunk is deleted. */
+  trunk_sid: TrunkSid | null;
+  /** 0 or 1. */
+  virtual: number;
+  date_created: number;
+  date_updated: number;
+}
+
+/** `sip_trunks`. @internal */
+export interface SipTrunksTable {
+  sid: TrunkSid;
+  account_sid: AccountSid;
+  friendly_name: string;
+  host: string;
+  outbound_proxy: string | null;
+  transport: SipTrunkTransport;
+  username: string | null;
+  password: string | null;
+  /** 0 or 1. */
+  register: number;
+  register_expires: number;
+  /** JSON array of strings. */
+  codecs: string;
+  country_code: string;
+  number_format: SipTrunkNumberFormat;
+  /** JSON array of strings. */
+  allowed_sources: string;
+  srtp: SipTrunkSrtp;
+  /** JSON array of strings. */
+  allowed_countries: string;
+  date_created: number;
+  date_updated: number;
+}
+
 /** `notifications`. @internal */
 export interface NotificationsTable {
   sid: NotificationSid;
@@ -125,5 +182,7 @@ export interface Database {
   calls: CallsTable;
   call_events: CallEventsTable;
   twiml_bins: TwimlBinsTable;
+  phone_numbers: PhoneNumbersTable;
+  sip_trunks: SipTrunksTable;
   notifications: NotificationsTable;
 }

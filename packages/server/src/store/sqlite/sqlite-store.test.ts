@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { makeTempDir } from '@denwa/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { account, ACCOUNT, call, sid, T0 } from '../contract/fixtures.ts';
+import { Migrator } from 'kysely/migration';
+import { account, ACCOUNT, call, phoneNumber, sid, sipTrunk, T0 } from '../contract/fixtures.ts';
 import type { Store } from '../ports.ts';
 import { runStoreContract } from '../store.contract.ts';
+import { initialMigration } from './migrations/0001-initial.ts';
+import { openDatabase } from './open-database.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 
 runStoreContract('sqlite', async () => {
@@ -76,7 +79,23 @@ describe('openSqliteStore', () => {
     const store = await openStore();
     await store.accounts.upsert(account(ACCOUNT));
     const names = inspect((db) => db.prepare('select name from kysely_migration').pluck().all());
-    expect(names).toEqual(['0001-initial']);
+    expect(names).toEqual(['0001-initial', '0002-phone-numbers-and-trunks']);
+  });
+
+  it('upgrades a database of the first schema, keeping its data', async () => {
+    const db = openDatabase(path);
+    const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve({ '0001-initial': initialMigration }) } });
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    await db.insertInto('accounts').values({ sid: ACCOUNT, friendly_name: 'Main account', auth_token: 't', status: 'active', date_created: T0, date_updated: T0 }).execute();
+    await db.destroy();
+
+    const store = await openStore();
+    expect((await store.accounts.get(ACCOUNT))?.friendlyName).toBe('Main account');
+    await store.sipTrunks.insert(sipTrunk(1));
+    await store.phoneNumbers.insert(phoneNumber(1, { trunkSid: sid('trunk', 1) }));
+    expect(await store.phoneNumbers.getByNumber(phoneNumber(1).phoneNumber)).toStrictEqual(phoneNumber(1, { trunkSid: sid('trunk', 1) }));
+    const names = inspect((db) => db.prepare('select name from kysely_migration order by name').pluck().all());
+    expect(names).toEqual(['0001-initial', '0002-phone-numbers-and-trunks']);
   });
 
   it('lands 100 parallel inserts', async () => {

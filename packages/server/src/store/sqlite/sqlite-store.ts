@@ -4,6 +4,8 @@ import { KyselyApiKeyStore } from './kysely-api-key-store.ts';
 import { KyselyApplicationStore } from './kysely-application-store.ts';
 import { KyselyCallStore } from './kysely-call-store.ts';
 import { KyselyNotificationStore } from './kysely-notification-store.ts';
+import { KyselyPhoneNumberStore } from './kysely-phone-number-store.ts';
+import { KyselySipTrunkStore } from './kysely-sip-trunk-store.ts';
 import { KyselyTwimlBinStore } from './kysely-twiml-bin-store.ts';
 import { migrateToLatest } from './migrate.ts';
 import { openDatabase } from './open-database.ts';
@@ -51,6 +53,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     applications: new KyselyApplicationStore(ctx),
     calls: new KyselyCallStore(ctx),
     twimlBins: new KyselyTwimlBinStore(ctx),
+    phoneNumbers: new KyselyPhoneNumberStore(ctx),
+    sipTrunks: new KyselySipTrunkStore(ctx),
     notifications: new KyselyNotificationStore(ctx),
     close: () => ctx.gate.close(() => db.destroy()),
   };

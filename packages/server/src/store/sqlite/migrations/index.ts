@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import { initialMigration } from './0001-initial.ts';
+import { phoneNumbersAndTrunksMigration } from './0002-phone-numbers-and-trunks.ts';
 
 /**
  * Every schema migration, by name. Names are numbered so they sort in the order they must run; a
@@ -8,4 +9,5 @@ import { initialMigration } from './0001-initial.ts';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
+  '0002-phone-numbers-and-trunks': phoneNumbersAndTrunksMigration,
 };
