@@ -118,7 +118,7 @@ describe('SipEdge: calls coming in', () => {
 describe('SipEdge: dialing out', () => {
   const dial = (to: string, from = '+815000000000'): Promise<{ result: Awaited<ReturnType<SipEdge['dial']>>; events: PhoneLegEvent[] }> => {
     const events: PhoneLegEvent[] = [];
-    const req: PhoneDialRequest = { accountSid: ACCOUNT as AccountSid, callSid: ids.sid('call'), to, from, codecs: ['PCMU'], label: 't' };
+    const req: PhoneDialRequest = { accountSid: ACCOUNT, callSid: ids.sid('call'), to, from, codecs: ['PCMU'], label: 't' };
     return edge.dial(req, (e) => events.push(e), () => undefined).then((result) => ({ result, events }));
   };
 
