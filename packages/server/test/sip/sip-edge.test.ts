@@ -4,7 +4,7 @@
  * dropped, nothing unauthenticated reaches the engine), and how it dials out (digest answered,
  * numbers written the trunk's way, geo permissions, no trunk).
  */
-import { VoiceError, type AccountSid, type TrunkSid } from '@denwa/protocol';
+import { VoiceError, type TrunkSid } from '@denwa/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncomingPhoneCallRequest, PhoneDialRequest, PhoneLegEvent } from '../../src/calls/index.ts';
 import { SystemClock, createLogger } from '../../src/core/index.ts';
