@@ -295,6 +295,7 @@ export class CallEngine implements ClientCalls {
     const leg = req.leg;
     const phone = {
       answer: () => { leg.answer(); },
+      early: () => { leg.ringing(true); },
       end: (answered: boolean, status: string) => {
         if (answered) leg.hangup();
         else leg.reject(status === 'busy' ? 'busy' : status === 'failed' ? 'failed' : 'no-answer');

@@ -8,6 +8,7 @@ import { encodeTwilioParams, TWILIO_API_VERSION, VoiceError, type CallSid } from
 import type { ClientNoun, DialVerb, NumberNoun, SipNoun } from '../twiml/index.ts';
 import { CallState } from './call-status.ts';
 import type { EngineContext } from './engine-context.ts';
+import type { MediaBridge, MediaEndpoint } from './ports.ts';
 import { LiveCall } from './live-call.ts';
 import { PhoneAttempt } from './phone-attempt.ts';
 import { RingAttempt, type RingOutcome } from './ring.ts';
@@ -59,6 +60,7 @@ export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVe
   if (!verb.answerOnBridge) ctx.answer(parent);
 
   const timeoutMs = Math.min(600, Math.max(1, verb.timeout ?? DEFAULT_TIMEOUT_S)) * 1000;
+  const early = new EarlyMedia(ctx, parent);
   const children: Child[] = [];
   for (const noun of nouns.slice(0, 10)) {
     const now = ctx.clock.now();
@@ -95,7 +97,7 @@ export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVe
       ctx.ringing.set(sid, client);
       ring = client;
     } else {
-      ring = dialPhone(ctx, state, noun, holder, { timeoutMs, codec, onWinnerEvent });
+      ring = dialPhone(ctx, state, noun, holder, { timeoutMs, codec, onWinnerEvent, onEarlyMedia: (endpoint) => { early.start(endpoint); } });
     }
     const child: Child = { noun, state, ring, live: null };
     children.push(child);
@@ -121,6 +123,7 @@ export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVe
   const outcomes = await firstAnswerOrAll(children.map((c) => c.ring.outcome));
   void parentEnded;
   const winner = children.find((c) => c.live !== null && outcomes.some((o) => o.kind === 'answered'));
+  early.stop();
   for (const c of children) if (c !== winner) c.ring.cancel();
 
   if (winner?.live === undefined || winner.live === null) {
@@ -137,7 +140,12 @@ function dialPhone(
   state: CallState,
   noun: NumberNoun | SipNoun,
   holder: { live: LiveCall | null },
-  o: { readonly timeoutMs: number; readonly codec: string | undefined; readonly onWinnerEvent: (event: Parameters<EngineContext['mediaEvent']>[1]) => void },
+  o: {
+    readonly timeoutMs: number;
+    readonly codec: string | undefined;
+    readonly onWinnerEvent: (event: Parameters<EngineContext['mediaEvent']>[1]) => void;
+    readonly onEarlyMedia: (endpoint: MediaEndpoint) => void;
+  },
 ): PhoneAttempt {
   const credentials = noun.noun === 'Sip' && noun.username !== undefined ? { username: noun.username, password: noun.password ?? '' } : undefined;
   const driver = ctx.phone ?? { dial: () => Promise.resolve({ ok: false as const, error: new VoiceError(13224, 'no SIP trunk is configured for the phone network') }) };
@@ -148,7 +156,10 @@ function dialPhone(
     },
     timeoutMs: o.timeoutMs,
     onWinnerEvent: o.onWinnerEvent,
-    onRinging: () => { if (state.record.status === 'initiated') state.transition('ringing', ctx.clock.now()); },
+    onRinging: (early) => {
+      if (state.record.status === 'initiated') state.transition('ringing', ctx.clock.now());
+      if (early !== null) o.onEarlyMedia(early);
+    },
     onHangup: (end) => { holder.live?.end('completed', 'callee', { notifyBrowser: false, ...(end.kind === 'hangup' && end.error !== undefined ? { error: end.error } : {}) }); },
     onDigits: (digits) => { holder.live?.dtmf(digits, 'signaling'); },
   });
@@ -171,6 +182,40 @@ async function playDigits(ctx: EngineContext, call: LiveCall, digits: string): P
       call.leg.endpoint?.sendDigits?.(chunk);
       await wait(chunk.length * 200);
     }
+  }
+}
+
+/**
+ * Early media (180/183 with SDP) of a dialed phone leg reaches the caller before the answer: the first
+ * one is bridged, and a browser caller not yet answered gets `ringing` with its answer SDP
+ * (twilio-signaling.md §4.3), so ringback and announcements play.
+ */
+class EarlyMedia {
+  readonly #ctx: EngineContext;
+  readonly #parent: LiveCall;
+  #bridge: MediaBridge | null = null;
+  #done = false;
+
+  constructor(ctx: EngineContext, parent: LiveCall) {
+    this.#ctx = ctx;
+    this.#parent = parent;
+  }
+
+  start(endpoint: MediaEndpoint): void {
+    const parent = this.#parent;
+    const own = parent.leg.endpoint;
+    if (this.#done || this.#bridge !== null || own === null || parent.hasEnded()) return;
+    if (!parent.answered && parent.state.record.direction === 'inbound') {
+      parent.leg.connection?.sendRinging(parent.sid, own.localSdp);
+      parent.leg.phone?.early?.();
+    }
+    this.#bridge = this.#ctx.media.bridge(own, endpoint);
+  }
+
+  stop(): void {
+    this.#done = true;
+    this.#bridge?.close();
+    this.#bridge = null;
   }
 }
 

@@ -15,6 +15,8 @@ import type { ClientConnection, MediaBridge, MediaEndpoint } from './ports.ts';
  */
 export interface PhoneSignal {
   answer(): void;
+  /** Early media goes to the caller before the answer (183 with SDP); absent for dialed legs. */
+  early?(): void;
   end(answered: boolean, status: CallStatus): void;
 }
 

@@ -7,7 +7,7 @@
 import { VoiceError, type CallSid } from '@denwa/protocol';
 import type { Clock, TimerHandle } from '../core/index.ts';
 import type { PhoneSignal } from './live-call.ts';
-import type { LegDriver, MediaEndpointEvent, PhoneDialRequest, PhoneLeg, PhoneLegEnd, PhoneLegEvent } from './ports.ts';
+import type { LegDriver, MediaEndpoint, MediaEndpointEvent, PhoneDialRequest, PhoneLeg, PhoneLegEnd, PhoneLegEvent } from './ports.ts';
 import type { RingOutcome } from './ring.ts';
 
 export interface PhoneAttemptOptions {
@@ -15,8 +15,8 @@ export interface PhoneAttemptOptions {
   readonly timeoutMs: number;
   /** Media events of the leg once it is answered. */
   readonly onWinnerEvent: (event: MediaEndpointEvent) => void;
-  /** 180/183 arrived. */
-  readonly onRinging: () => void;
+  /** 180/183 arrived; `early` is the leg's endpoint when the far end sent early media (ringback, announcements). */
+  readonly onRinging: (early: MediaEndpoint | null) => void;
   /** The far end hung up after the answer. */
   readonly onHangup: (end: PhoneLegEnd) => void;
   /** Digits received in SIP INFO. */
@@ -62,7 +62,7 @@ export class PhoneAttempt {
   #event(e: PhoneLegEvent): void {
     switch (e.type) {
       case 'ringing':
-        if (!this.#settled) this.#o.onRinging();
+        if (!this.#settled) this.#o.onRinging(e.earlyMedia ? (this.#leg?.endpoint ?? null) : null);
         return;
       case 'answered': {
         const leg = this.#leg;

@@ -198,3 +198,19 @@ describe('calls that arrive on a trunk', () => {
     expect(leg.log).toEqual(['ringing false', 'answer', 'hangup']);
   });
 });
+
+describe('early media', () => {
+  it('bridges a 183 with SDP before the answer and gives the browser its answer SDP in ringing (answerOnBridge)', async () => {
+    const parent = place('<Dial answerOnBridge="true"><Number>+819012345678</Number></Dial>');
+    await settle();
+    expect(alice.frames).toEqual([`ringing ${parent}`]);
+    driver.legs[0]?.emit({ type: 'ringing', earlyMedia: true });
+    await settle();
+    expect(alice.frames).toEqual([`ringing ${parent}`, `ringing ${parent}`]);
+    expect(media.bridges).toEqual([['E0', 'P0']]);
+    driver.legs[0]?.emit({ type: 'answered' });
+    await settle();
+    expect(alice.frames.at(-1)).toBe(`answer ${parent} sdp E0`);
+    expect(media.bridges).toEqual([['E0', 'P0'], ['E0', 'P0']]);
+  });
+});
