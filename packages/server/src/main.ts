@@ -10,12 +10,12 @@ import type { DestinationStream } from 'pino';
 import { VoiceError, type AccountSid } from '@denwa/protocol';
 import { buildApp } from './app.ts';
 import { CallEngine } from './calls/index.ts';
-import { ensureApiKey, insightsHome } from './console/index.ts';
+import { ensureApiKey, insightsHome, syncTrunksFile } from './console/index.ts';
 import { MediaRelay, nativeUdpFallbackReason, type MediaImpairment } from './media/index.ts';
 import { PresenceRegistry, SignalingServer, mintAccessToken, verifyToken } from './signaling/index.ts';
 import { SipEdge } from './sip/index.ts';
 import { HttpWebhookClient } from './webhooks/index.ts';
-import { prepareDataDir, resolvePublicUrl, trustInstructions, type DataDir, type DenwaConfig, type TokenOptions } from './config/index.ts';
+import { prepareDataDir, readTrunksFile, resolvePublicUrl, trustInstructions, type DataDir, type DenwaConfig, type TokenOptions } from './config/index.ts';
 import { RandomIdGenerator, SystemClock, createLogger, type Clock, type IdGenerator, type Logger } from './core/index.ts';
 import { openSqliteStore, type Store } from './store/index.ts';
 import { DENWA_VERSION } from './version.ts';
@@ -141,6 +141,10 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
       clock,
       log,
     });
+    if (config.trunksFile !== null) {
+      const report = await syncTrunksFile(store, accountSid, readTrunksFile(config.trunksFile), ids, clock);
+      log.info({ file: config.trunksFile, ...report }, 'trunks file applied');
+    }
     try {
       sip = await SipEdge.start({ bindAddress: config.host, port: config.sipPort, advertisedAddress, store, media: relay, clock, log: log.child({ mod: 'sip' }) });
     } catch (err) {

@@ -98,6 +98,12 @@ export const OPTIONS = {
     default: '10000-20000', required: false, secret: false, commands: BOTH,
     help: 'UDP ports for RTP/SRTP media; MIN even, within 1024–65535.',
   },
+  trunks: {
+    flag: 'trunks', env: 'DENWA_TRUNKS', type: 'path', metavar: 'FILE', default: null,
+    required: false, secret: false, commands: BOTH,
+    help: 'JSON file of SIP trunks and their numbers (see docs/DEPLOY.md), applied at every start; '
+      + 'the same trunks can also be managed with /v1/SipTrunks.',
+  },
   sipPort: {
     flag: 'sip-port', env: 'DENWA_SIP_PORT', type: 'port', metavar: 'PORT', default: '5060',
     required: false, secret: false, commands: BOTH,

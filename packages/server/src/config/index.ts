@@ -26,3 +26,4 @@ export { prepareDataDir, type DataDir, type DataDirDeps } from './data-dir.ts';
 export type { Credentials } from './credentials.ts';
 export type { TlsMaterial } from './tls-material.ts';
 export { trustInstructions } from './trust-instructions.ts';
+export { readTrunksFile, type TrunkFileEntry, type TrunkFileNumber } from './trunks-file.ts';

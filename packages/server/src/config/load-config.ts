@@ -47,6 +47,8 @@ export interface DenwaConfig {
   readonly testHooks: boolean;
   readonly rtpPortRange: PortRange;
   readonly sipPort: number;
+  /** Absolute path of the trunks file (`--trunks`), or null. */
+  readonly trunksFile: string | null;
   /** A real certificate to serve instead of the local CA's; null to use the local CA. */
   readonly tls: TlsFiles | null;
   readonly logLevel: LogLevel;
@@ -233,6 +235,7 @@ const configSchema = z
       .readonly()
       .refine((r) => r.min % 2 === 0 && r.min < r.max, 'must have an even MIN below MAX'),
     sipPort: port,
+    trunksFile: z.string().refine(isAbsolute, 'must be absolute').nullable(),
     tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).readonly().nullable(),
     logLevel: z.enum(LOG_LEVELS),
     credentialsOverride: z
@@ -283,6 +286,7 @@ export function loadConfig(flags: Flags, env: Env, cwd: string = process.cwd()):
     testHooks: read.required('testHooks'),
     rtpPortRange: read.required('rtpPortRange'),
     sipPort: read.required('sipPort'),
+    trunksFile: ((file) => (file === null ? null : resolve(cwd, file)))(read.optional('trunks')),
     tls: certFile !== null && keyFile !== null ? { certFile: resolve(cwd, certFile), keyFile: resolve(cwd, keyFile) } : null,
     logLevel: read.required('logLevel'),
     credentialsOverride: accountSid !== null && authToken !== null ? { accountSid, authToken } : null,

@@ -14,6 +14,7 @@ import { lazyBundle, registerSdkAssets, type WebAssetSources } from './web-asset
 
 export { INSIGHTS_HOME_SEGMENT, insightsHome } from './insights-intake.ts';
 export { ensureApiKey, ensureApplication } from './provision.ts';
+export { syncTrunksFile, type TrunkSyncReport } from './provision-trunks.ts';
 export { PHONE_APP_NAME, PHONE_DEFAULT_IDENTITY, PHONE_KEY_NAME, phoneTwiml } from './phone.ts';
 export { SOUND_NAMES, soundWav } from './sounds.ts';
 export type { WebAssetSources } from './web-assets.ts';
