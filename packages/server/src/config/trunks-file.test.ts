@@ -37,9 +37,9 @@ describe('trunks file', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect(String((error as Error).message)).toMatch(pattern);
-    expect(String((error as Error).message)).toContain(path);
-    expect(String((error as Error).message)).not.toContain('secret-pw');
+    expect((error as Error).message).toMatch(pattern);
+    expect((error as Error).message).toContain(path);
+    expect((error as Error).message).not.toContain('secret-pw');
   });
 
   it('refuses a missing file', () => {
