@@ -133,6 +133,22 @@ describe('SIP trunk through a digest-authenticating carrier (kamailio) to a real
     });
   }, 90_000);
 
+  it('Denwa\'s SDK calls the mobile the same way, and the phone hangs up', async () => {
+    s.web.route('/voice', `<Response><Dial callerId="${NUMBER}"><Number>${MOBILE}</Number></Dial></Response>`);
+    await explain(async () => {
+      const mark = phone.events.length;
+      await bob.page.evaluate(`window.h.connect2({ To: ${JSON.stringify(MOBILE)} })`);
+      await phone.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+      await waitInPage(bob.page, "window.h.log.some((e) => e.event === 'call.accept')", 15_000);
+      expect(await waitInPage<number>(bob.page, `window.h.heardAfterAccept(${String(PHONE_HZ)}, 10)`, 10_000)).toBeLessThanOrEqual(3000);
+      await new Promise((r) => setTimeout(r, 1500));
+      phone.command('hangup');
+      await waitInPage(bob.page, "window.h.log.some((e) => e.event === 'call.disconnect')", 10_000);
+      const heard = await phoneHeard();
+      expect(heard.browser).toBeGreaterThan(heard.phone * 10);
+    });
+  }, 90_000);
+
   it('the mobile calls the number: the TwiML Bin dials twilio_user on Denwa\'s SDK, both hear each other, the phone hangs up', async () => {
     await explain(async () => {
       expect(await bob.page.evaluate('window.h.register2()')).toBe('registered');
