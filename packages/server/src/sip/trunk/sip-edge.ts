@@ -47,7 +47,18 @@ export class SipEdge implements LegDriver {
   private constructor(options: SipEdgeOptions, transports: SipTransport[]) {
     this.#o = options;
     this.#transports = transports;
-    this.#resolve = options.resolve ?? resolveSipHost;
+    const resolve = options.resolve ?? resolveSipHost;
+    // Host names are looked up at most once a minute (every INVITE checks the trunks' addresses).
+    const cache = new Map<string, { readonly address: string | null; readonly at: number }>();
+    this.#resolve = async (host) => {
+      const now = options.clock.now();
+      const hit = cache.get(host);
+      if (hit !== undefined && now - hit.at < 60_000) return hit.address;
+      const address = await resolve(host);
+      if (cache.size > 1000) cache.clear();
+      cache.set(host, { address, at: now });
+      return address;
+    };
     this.#flood = new FloodGuard(options.inviteRate ?? { rate: 10, burst: 30 });
     const log = options.log;
     this.ua = new SipUserAgent({
