@@ -17,7 +17,7 @@ import { readWav, tonePower } from './lib/tones.ts';
 
 const PHONE_HZ = 880;
 const BROWSER_HZ = 440;
-const NUMBER = '+815000000000';
+const NUMBER = '+815000000099';
 const MOBILE = '+819012345678';
 const RINGER = '+819087654321';
 
@@ -79,7 +79,8 @@ beforeAll(async () => {
     Codecs: 'PCMU,PCMA', CountryCode: '81', NumberFormat: 'national', AllowedSources: '127.0.0.1',
   });
   const bin = await v1('/v1/TwimlBins', { FriendlyName: 'guide', Twiml: `<Response><Dial callerId="${NUMBER}" record="record-from-answer-dual"><Client>twilio_user</Client></Dial></Response>` });
-  await s.denwa.rest('/IncomingPhoneNumbers.json', { form: { PhoneNumber: NUMBER, VoiceUrl: String(bin['url']), TrunkSid: String(trunk['sid']) } });
+  const number = await s.denwa.rest('/IncomingPhoneNumbers.json', { form: { PhoneNumber: NUMBER, VoiceUrl: String(bin['url']), TrunkSid: String(trunk['sid']) } });
+  expect(number['phone_number']).toBe(NUMBER);
   [alice, bob] = await Promise.all([s.party(BROWSER_HZ), s.party(BROWSER_HZ, 'denwa')]);
   await alice.page.evaluate(`window.h.setup2(${JSON.stringify(s.accessToken('alice'))}, ${JSON.stringify(s.denwa.chunderw)})`);
   await bob.page.evaluate(`window.h.setup2(${JSON.stringify(s.accessToken('twilio_user'))}, ${JSON.stringify(s.denwa.chunderw)})`);
@@ -109,7 +110,7 @@ describe('SIP trunk through a digest-authenticating carrier (kamailio) to a real
       const webMark = s.web.requests.length;
       await alice.page.evaluate(`window.h.connect2({ To: ${JSON.stringify(MOBILE)} })`);
       const established = await phone.waitEvent('CALL_ESTABLISHED', 15_000, mark);
-      expect(established.peeruri).toContain('sip:05000000000@');
+      expect(established.peeruri).toContain('sip:05000000099@');
       await waitInPage(alice.page, "window.h.log.some((e) => e.event === 'call.accept')", 15_000);
       expect(await waitInPage<number>(alice.page, `window.h.heardAfterAccept(${String(PHONE_HZ)}, 10)`, 10_000)).toBeLessThanOrEqual(3000);
       await alice.page.evaluate("window.h.digits('5')");

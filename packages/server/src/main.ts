@@ -10,7 +10,7 @@ import type { DestinationStream } from 'pino';
 import { VoiceError, type AccountSid } from '@denwa/protocol';
 import { buildApp } from './app.ts';
 import { CallEngine } from './calls/index.ts';
-import { ensureApiKey, insightsHome, syncTrunksFile } from './console/index.ts';
+import { ensureApiKey, ensureVirtualNumber, insightsHome, syncTrunksFile } from './console/index.ts';
 import { MediaRelay, nativeUdpFallbackReason, type MediaImpairment } from './media/index.ts';
 import { PresenceRegistry, SignalingServer, mintAccessToken, verifyToken } from './signaling/index.ts';
 import { SipEdge } from './sip/index.ts';
@@ -171,6 +171,9 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
     const urlHost = hostForUrl(config.publicIp ?? config.host);
     const httpUrl = `http://${hostForUrl(config.host)}:${String(httpPort)}`;
     publicUrl = resolvePublicUrl(config, httpPort);
+    // The hands-on guide's number on the virtual carrier, when the account has no number yet.
+    const virtualNumber = await ensureVirtualNumber(store, accountSid, publicUrl, ids, clock);
+    if (virtualNumber.kind === 'created') log.info({ phoneNumberSid: virtualNumber.number.sid, twimlBinSid: virtualNumber.bin.sid }, 'virtual number created');
 
     const fastify = app;
     const tlsServer = createHttpsServer({ cert: dataDir.tls.certPem, key: dataDir.tls.keyPem }, (req, res) => {
@@ -220,6 +223,9 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
     }
     out(`  media      udp ${advertisedAddress}:${String(mediaPort)} (WebRTC relay, ${relay.io === 'native' ? 'batched UDP' : 'node:dgram'}) · signaling wss://${urlHost}:${String(httpsPort)}/signal`);
     out(sip === null ? `  sip        off (port ${String(config.sipPort)} not available)` : `  sip        udp+tcp ${advertisedAddress}:${String(sip.port)} (trunks, numbers)`);
+    if (virtualNumber.kind === 'created' || virtualNumber.kind === 'existing') {
+      out(`  number     ${virtualNumber.number.phoneNumber} (virtual${virtualNumber.kind === 'created' ? ', created' : ''}; call it from ${publicUrl}/simulator/)`);
+    }
     out(`Denwa ready: console ${publicUrl}/ · API ${publicUrl}/2010-04-01/Accounts/${accountSid} · HTTPS ${httpsUrl}`);
     return { httpUrl, httpsUrl, mediaPort, sipPort: sip?.port ?? null, publicUrl, accountSid, dataDir, log, close };
   } catch (err) {

@@ -131,6 +131,40 @@ describe('denwa start', () => {
     for (const sid of acknowledged) expect(stored.has(sid)).toBe(true);
     expect(await stop(again)).toBe(0);
   });
+
+  it('makes the guide\'s TwiML Bin and the virtual number on the first start only, and points it at the new port after a restart', async () => {
+    const dir = dataDir();
+    const list = async (r: Running): Promise<{ numbers: { sid: string; phone_number: string; virtual: boolean; voice_url: string; friendly_name: string }[]; bins: { sid: string; friendly_name: string }[] }> => {
+      const numbers = await (await fetch(`${r.api}/2010-04-01/Accounts/${SID}/IncomingPhoneNumbers.json`, { headers: auth })).json() as { incoming_phone_numbers: { sid: string; phone_number: string; virtual: boolean; voice_url: string; friendly_name: string }[] };
+      const bins = await (await fetch(`${r.api}/v1/TwimlBins`, { headers: auth })).json() as { twiml_bins: { sid: string; friendly_name: string }[] };
+      return { numbers: numbers.incoming_phone_numbers, bins: bins.twiml_bins };
+    };
+    const first = await start(dir);
+    expect(first.out.join('')).toContain(`  number     +815000000000 (virtual, created; call it from ${first.api}/simulator/)`);
+    const made = await list(first);
+    expect(made.numbers).toHaveLength(1);
+    expect(made.bins.map((b) => b.friendly_name)).toEqual(['Hands-on guide: ring twilio_user']);
+    expect(made.numbers[0]).toMatchObject({ phone_number: '+815000000000', virtual: true, friendly_name: 'Denwa virtual number', voice_url: `${first.api}/twiml/${made.bins[0]?.sid ?? ''}` });
+    expect(await stop(first)).toBe(0);
+
+    const second = await start(dir);
+    expect(second.out.join('')).toContain(`  number     +815000000000 (virtual; call it from ${second.api}/simulator/)`);
+    const kept = await list(second);
+    expect(kept.numbers.map((n) => n.sid)).toEqual(made.numbers.map((n) => n.sid));
+    expect(kept.bins.map((b) => b.sid)).toEqual(made.bins.map((b) => b.sid));
+    expect(kept.numbers[0]?.voice_url).toBe(`${second.api}/twiml/${made.bins[0]?.sid ?? ''}`);
+    // Deleted while another number exists: not made again.
+    const other = await fetch(`${second.api}/2010-04-01/Accounts/${SID}/IncomingPhoneNumbers.json`, { method: 'POST', headers: auth, body: form({ PhoneNumber: '+815012345678' }) });
+    expect(other.status).toBe(201);
+    const deleted = await fetch(`${second.api}/2010-04-01/Accounts/${SID}/IncomingPhoneNumbers/${made.numbers[0]?.sid ?? ''}.json`, { method: 'DELETE', headers: { authorization: auth.authorization } });
+    expect(deleted.status).toBe(204);
+    expect(await stop(second)).toBe(0);
+
+    const third = await start(dir);
+    expect(third.out.join('')).not.toContain('  number ');
+    expect((await list(third)).numbers.map((n) => n.phone_number)).toEqual(['+815012345678']);
+    expect(await stop(third)).toBe(0);
+  });
 });
 
 describe('denwa token, help and bad flags', () => {

@@ -1,12 +1,12 @@
 /**
  * `POST /2010-04-01/Accounts/{AccountSid}/Calls.json` (create) and `POST …/Calls/{Sid}.json`
  * (`Status=completed|canceled`): the write side of the Calls resource, through the call engine.
- * This milestone dials browser clients (`To=client:<identity>`); phone numbers and SIP arrive with
- * the phone-network milestone and are refused with 21211 until then.
+ * `To` is a browser client (`client:<identity>`), a phone number in E.164 (visual separators allowed;
+ * a simulator of the virtual carrier or the trunks) or a `sip:`/`sips:` URI; anything else is 21211.
  */
 import type { FastifyInstance } from 'fastify';
 import { VoiceError, isClientIdentity, isSid } from '@denwa/protocol';
-import type { ProgressEvent } from '../calls/index.ts';
+import { compactNumber, isE164, type ProgressEvent } from '../calls/index.ts';
 import { API_VERSION, notFound, principalFor, requestParams, sidParam, type ApiDeps } from './context.ts';
 import { all, first, optionalMethod, optionalUrl } from './form.ts';
 import { callJson } from './calls.ts';
@@ -15,6 +15,24 @@ type P = { AccountSid: string; Sid: string };
 
 const PROGRESS_EVENTS: readonly ProgressEvent[] = ['initiated', 'ringing', 'answered', 'completed'];
 const MAX_TWIML = 4000;
+
+/** `sip:` or `sips:`, an optional user part, a host (name, IPv4 or bracketed IPv6), an optional port and parameters. */
+const SIP_URI = /^sips?:(?:[^\s@<>"]+@)?(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:;[^\s<>"]*)?$/i;
+
+/** A destination Calls.create can dial, or why not (21211). */
+function checkedTo(to: string): string {
+  if (to.startsWith('client:')) {
+    if (isClientIdentity(to.slice('client:'.length))) return to;
+    throw new VoiceError(21211, `To "${to.slice(0, 64)}" is not a valid client:<identity> (letters, digits and underscores)`);
+  }
+  if (/^sips?:/i.test(to)) {
+    if (to.length <= 256 && SIP_URI.test(to)) return to;
+    throw new VoiceError(21211, `To "${to.slice(0, 64)}" is not a valid SIP URI`);
+  }
+  const number = compactNumber(to);
+  if (isE164(number)) return number;
+  throw new VoiceError(21211, `To "${to.slice(0, 64)}" is not an E.164 phone number (+ and 8–15 digits), a client:<identity> or a sip: URI`);
+}
 
 function required(value: string | undefined, code: 21201 | 21213, name: string): string {
   if (value === undefined || value === '') throw new VoiceError(code, `${name} is required`);
@@ -29,11 +47,8 @@ export function callWriteRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const engine = deps.calls;
     if (engine === undefined) throw new VoiceError(20500, 'the call engine is not running');
     const params = requestParams(req);
-    const to = required(first(params, 'To'), 21201, 'To');
+    const to = checkedTo(required(first(params, 'To'), 21201, 'To'));
     const from = required(first(params, 'From'), 21213, 'From');
-    if (!to.startsWith('client:') || !isClientIdentity(to.slice('client:'.length))) {
-      throw new VoiceError(21211, `To "${to.slice(0, 64)}" is not supported yet: this server dials client:<identity>`);
-    }
     const url = optionalUrl(params, 'Url');
     const twiml = first(params, 'Twiml');
     const applicationSid = first(params, 'ApplicationSid');

@@ -2,29 +2,21 @@
  * The call engine: every call's lifecycle, from a browser's `invite` or a REST `Calls.create` to the
  * last status callback. It reaches browsers, media and webhooks only through its ports.
  */
-import { TWILIO_API_VERSION, VoiceError, type AccountSid, type CallSid, type PhoneNumberSid, type TrunkSid } from '@denwa/protocol';
+import { VoiceError, type AccountSid, type CallSid, type PhoneNumberSid, type TrunkSid } from '@denwa/protocol';
 import type { CallRecord, HttpMethod } from '../store/ports.ts';
 import { CallState } from './call-status.ts';
 import type { CallMessage, ClientConnection, InboundPhoneLeg, MediaEndpointEvent, MediaResult } from './ports.ts';
 import type { ClientCalls, PlaceCallRequest, ResumeResult } from './client-calls.ts';
-import type { CallEngineDeps, EngineContext } from './engine-context.ts';
+import type { CallEngineDeps, EngineContext, NewCallRecord, PhoneFields } from './engine-context.ts';
 import { LiveCall, errorForStatus } from './live-call.ts';
-import { RingAttempt } from './ring.ts';
-import { attachStatusCallback, type ProgressEvent } from './status-callbacks.ts';
+import { createApiCall, type CreateCallRequest } from './outbound-api.ts';
+import { attachStatusCallback } from './status-callbacks.ts';
 import { runTwiml, type TwimlSource } from './twiml-runner.ts';
+import { simulatorNumber } from './simulators.ts';
+import { placeFromSimulator } from './virtual-carrier.ts';
 
 export type { CallEngineDeps } from './engine-context.ts';
-
-/** A REST `Calls.create` to a browser client. */
-export interface CreateCallRequest {
-  readonly accountSid: AccountSid;
-  /** `client:<identity>`. */
-  readonly to: string;
-  readonly from: string;
-  readonly twiml: TwimlSource;
-  readonly timeoutSec: number;
-  readonly statusCallback: { readonly url: string; readonly method: HttpMethod; readonly events: ReadonlySet<ProgressEvent> } | null;
-}
+export type { CreateCallRequest } from './outbound-api.ts';
 
 /** A call that came in on a trunk to one of the account's numbers. */
 export interface IncomingPhoneCallRequest {
@@ -64,6 +56,10 @@ export class CallEngine implements ClientCalls {
       log,
       calls: new Map(),
       ringing: new Map(),
+      placing: new Map(),
+      newState: (record, phone) => this.#newState(record, phone),
+      track: (call) => { this.#track(call); },
+      guard: (call, work) => { this.#guard(call, work); },
       mintReconnect: (callSid) => {
         const token = deps.ids.secret();
         this.#reconnect.set(token, callSid);
@@ -87,10 +83,7 @@ export class CallEngine implements ClientCalls {
     });
   }
 
-  #newState(
-    record: Omit<CallRecord, 'dateCreated' | 'dateUpdated' | 'answeredBy' | 'answerTime' | 'endTime' | 'duration' | 'hangupSource' | 'errorCode' | 'phoneNumberSid' | 'trunkSid' | 'callerName' | 'forwardedFrom'>,
-    phone: Pick<CallRecord, 'phoneNumberSid' | 'trunkSid' | 'callerName'> = { phoneNumberSid: null, trunkSid: null, callerName: null },
-  ): CallState {
+  #newState(record: NewCallRecord, phone: PhoneFields = { phoneNumberSid: null, trunkSid: null, callerName: null }): CallState {
     const now = this.#ctx.clock.now();
     return new CallState(
       { ...record, ...phone, forwardedFrom: null, answeredBy: null, answerTime: null, endTime: null, duration: null, hangupSource: null, errorCode: null, dateCreated: now, dateUpdated: now },
@@ -101,6 +94,9 @@ export class CallEngine implements ClientCalls {
 
   placeCall(req: PlaceCallRequest): CallSid {
     const ctx = this.#ctx;
+    // A phone of the virtual carrier calls from the phone network, not through an application.
+    const simulator = simulatorNumber(req.connection.identity);
+    if (simulator !== null) return placeFromSimulator(ctx, req, simulator);
     const sid = ctx.ids.sid('call');
     const state = this.#newState({
       sid, accountSid: req.accountSid, parentCallSid: null, applicationSid: req.applicationSid,
@@ -179,6 +175,7 @@ export class CallEngine implements ClientCalls {
   }
 
   hangup(connection: ClientConnection, callSid: CallSid): void {
+    if (this.#ctx.placing.get(callSid) === connection.id) this.#ctx.placing.delete(callSid);
     const call = this.#owned(connection, callSid);
     if (call === undefined) return;
     const source = call.state.record.direction === 'inbound' ? 'caller' : 'callee';
@@ -233,6 +230,7 @@ export class CallEngine implements ClientCalls {
   }
 
   connectionLost(connection: ClientConnection): void {
+    for (const [sid, id] of this.#ctx.placing) if (id === connection.id) this.#ctx.placing.delete(sid);
     for (const call of [...this.#ctx.calls.values()]) {
       if (call.leg.connection?.id !== connection.id || call.hasEnded()) continue;
       call.end('completed', call.state.record.direction === 'inbound' ? 'caller' : 'callee', { notifyBrowser: false });
@@ -240,44 +238,12 @@ export class CallEngine implements ClientCalls {
     for (const ring of this.#ctx.ringing.values()) ring.drop(connection);
   }
 
-  /** REST `Calls.create` to `client:<identity>`: rings the browser, then runs the TwiML once answered. */
+  /**
+   * REST `Calls.create` to `client:<identity>`, a phone number or a SIP URI: rings the callee, then
+   * runs the TwiML once answered.
+   */
   createCall(req: CreateCallRequest): CallRecord {
-    const ctx = this.#ctx;
-    const identity = req.to.slice('client:'.length);
-    const sid = ctx.ids.sid('call');
-    const state = this.#newState({ sid, accountSid: req.accountSid, parentCallSid: null, applicationSid: null, from: req.from, to: req.to, direction: 'outbound-api', status: 'queued', startTime: null });
-    if (req.statusCallback !== null) attachStatusCallback(state, req.statusCallback, ctx.webhooks, ctx.log);
-    const call = new LiveCall(state, { connection: null, endpoint: null, reconnect: ctx.mintReconnect(sid) }, true, ctx.clock);
-    const record = state.record;
-    this.#track(call);
-    const ring = new RingAttempt(ctx.media, ctx.clock, {
-      callSid: sid,
-      connections: ctx.clients.registered(req.accountSid, identity),
-      codecs: ['PCMU', 'opus'],
-      parameters: { CallSid: sid, AccountSid: req.accountSid, From: req.from, To: req.to, ApiVersion: TWILIO_API_VERSION },
-      reconnect: call.leg.reconnect,
-      timeoutMs: req.timeoutSec * 1000,
-      onWinnerEvent: (event) => { this.#mediaEvent(call, event); },
-    });
-    state.transition('initiated', ctx.clock.now());
-    if (!ring.settled) state.transition('ringing', ctx.clock.now());
-    ctx.ringing.set(sid, ring);
-    void call.whenEnded().then(() => { ring.cancel(); });
-    this.#guard(call, ring.outcome.then(async (outcome) => {
-      ctx.ringing.delete(sid);
-      if (call.hasEnded()) return;
-      if (outcome.kind !== 'answered') {
-        const status = outcome.kind === 'canceled' ? 'canceled' : outcome.kind === 'busy' ? 'busy' : outcome.kind === 'no-answer' ? 'no-answer' : 'failed';
-        call.end(status, outcome.kind === 'canceled' ? 'api' : 'callee', { notifyBrowser: false, ...(outcome.kind === 'failed' ? { error: outcome.error } : {}) });
-        return;
-      }
-      call.leg.connection = outcome.connection;
-      call.leg.endpoint = outcome.endpoint;
-      call.answered = true;
-      state.transition('in-progress', ctx.clock.now());
-      await runTwiml(ctx, call, req.twiml);
-    }));
-    return record;
+    return createApiCall(this.#ctx, req);
   }
 
   /**
@@ -325,6 +291,7 @@ export class CallEngine implements ClientCalls {
 
   /** Ends every call (server shutdown). */
   close(): void {
+    this.#ctx.placing.clear();
     for (const ring of this.#ctx.ringing.values()) ring.cancel();
     for (const call of [...this.#ctx.calls.values()]) call.end(call.answered ? 'completed' : 'canceled', 'system', { error: errorForStatus('failed') ?? new VoiceError(31005, 'the server is shutting down') });
   }

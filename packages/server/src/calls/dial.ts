@@ -1,6 +1,7 @@
 /**
  * `<Dial>` with `<Client>`, `<Number>` and `<Sip>` nouns: a child call per noun (every registered
- * device of a client identity rings; a number or SIP URI is dialed through the trunks), the first
+ * device of a client identity rings; a number a simulator of the virtual carrier is registered for
+ * rings that simulator; any other number or SIP URI is dialed through the trunks), the first
  * answer wins, the winner is bridged to the parent until either side hangs up, `timeLimit` passes or
  * the caller presses `*` (`hangupOnStar`). The outcome feeds `<Dial action>`.
  */
@@ -13,6 +14,7 @@ import { LiveCall } from './live-call.ts';
 import { PhoneAttempt } from './phone-attempt.ts';
 import { RingAttempt, type RingOutcome } from './ring.ts';
 import { attachStatusCallback, type ProgressEvent } from './status-callbacks.ts';
+import { simulatorConnections } from './simulators.ts';
 
 export interface DialOutcome {
   readonly dialCallStatus: 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
@@ -37,10 +39,10 @@ function nounTarget(noun: DialNoun): string {
   return noun.noun === 'Client' ? `client:${noun.identity}` : noun.noun === 'Number' ? noun.number : noun.uri;
 }
 
-function incomingParameters(child: CallState, noun: ClientNoun): Record<string, string> {
+function incomingParameters(child: CallState, noun: DialNoun): Record<string, string> {
   const r = child.record;
   const parameters: Record<string, string> = { CallSid: r.sid, AccountSid: r.accountSid, From: r.from, To: r.to, ApiVersion: TWILIO_API_VERSION };
-  if (noun.parameters.length > 0) {
+  if (noun.noun === 'Client' && noun.parameters.length > 0) {
     const custom: Record<string, string> = {};
     for (const p of noun.parameters) custom[p.name] = p.value ?? '';
     parameters['Params'] = encodeTwilioParams(custom);
@@ -83,10 +85,12 @@ export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVe
     const holder: { live: LiveCall | null } = { live: null };
     const onWinnerEvent = (event: Parameters<EngineContext['mediaEvent']>[1]): void => { if (holder.live !== null) ctx.mediaEvent(holder.live, event); };
     let ring: RingAttempt | PhoneAttempt;
-    if (noun.noun === 'Client') {
+    // A number whose simulator (the virtual carrier's phone) is registered rings it like a client.
+    const simulators = noun.noun === 'Number' ? simulatorConnections(ctx.clients, parent.state.accountSid, noun.number) : [];
+    if (noun.noun === 'Client' || simulators.length > 0) {
       const client = new RingAttempt(ctx.media, ctx.clock, {
         callSid: sid,
-        connections: ctx.clients.registered(parent.state.accountSid, noun.identity),
+        connections: noun.noun === 'Client' ? ctx.clients.registered(parent.state.accountSid, noun.identity) : simulators,
         codecs: codec === undefined ? ['PCMU', 'opus'] : [codec],
         parameters: incomingParameters(state, noun),
         reconnect: ctx.mintReconnect(sid),

@@ -9,3 +9,5 @@ export { CallEngine, type CallEngineDeps, type CreateCallRequest, type IncomingP
 export type { TwimlSource } from './twiml-runner.ts';
 export { CALL_TRANSITIONS } from './call-status.ts';
 export type { ProgressEvent } from './status-callbacks.ts';
+export { SIMULATOR_IDENTITY_PREFIX, simulatorIdentity, simulatorNumber } from './simulators.ts';
+export { compactNumber, isE164 } from './numbers.ts';

@@ -111,6 +111,7 @@ export interface MediaOfferOptions extends MediaEndpointOptions {
    * offers only the parent's negotiated codec so the relay never transcodes. telephone-event is added.
    */
   readonly codecs: readonly string[];
+  readonly srtp?: 'off' | 'optional' | 'required';
 }
 
 /** A relay between two endpoints: RTP with payload type, SSRC and sequence rewritten, both ways. */
@@ -130,7 +131,7 @@ export interface MediaPort {
   /** A plain RTP/AVP endpoint for a SIP leg that offers (outbound SIP call): Denwa's SDP offer; the answer comes later via applyAnswer. Rejects only when no RTP port is free. */
   rtpOffer(opts: MediaOfferOptions): Promise<{ readonly endpoint: MediaEndpoint; readonly sdp: string }>;
   /** A plain RTP/AVP endpoint answering a SIP offer (inbound SIP call). `codecs`: acceptable codecs in preference order (default PCMU, PCMA). A bad or unacceptable SDP gives ok:false with a catalog VoiceError (488-class meaning; use the existing 31400-range / SDP errors used by media/sdp refusals). */
-  rtpAnswer(offerSdp: string, opts: MediaEndpointOptions & { readonly codecs?: readonly string[] }): Promise<MediaResult<{ readonly endpoint: MediaEndpoint; readonly sdp: string }>>;
+  rtpAnswer(offerSdp: string, opts: MediaEndpointOptions & { readonly codecs?: readonly string[]; readonly srtp?: 'off' | 'optional' | 'required' }): Promise<MediaResult<{ readonly endpoint: MediaEndpoint; readonly sdp: string }>>;
 }
 
 // ── Browser clients (the signaling side) ────────────────────────────────────────────────────────

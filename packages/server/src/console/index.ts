@@ -1,7 +1,8 @@
 /**
  * The web console's entry routes: `/` (a status page linking the API and the local CA), `/healthz`,
  * `/ca.crt` (the local CA certificate, so a browser or OS can be told to trust it), the softphone at
- * `/phone/`, and the SDK's bundle and default sounds under `/sdk/`.
+ * `/phone/`, the phone simulator of the virtual carrier at `/simulator/`, and the SDK's bundle and
+ * default sounds under `/sdk/`.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AccountSid } from '@denwa/protocol';
@@ -10,6 +11,7 @@ import type { Store } from '../store/ports.ts';
 import { escapeHtml } from './escape-html.ts';
 import { registerInsightsIntake, type InsightsIntakeStats } from './insights-intake.ts';
 import { registerPhone } from './phone.ts';
+import { registerSimulator } from './simulator.ts';
 import { lazyBundle, registerSdkAssets, type WebAssetSources } from './web-assets.ts';
 
 export { INSIGHTS_HOME_SEGMENT, insightsHome } from './insights-intake.ts';
@@ -17,6 +19,8 @@ export { ensureApiKey, ensureApplication } from './provision.ts';
 export { syncTrunksFile, type TrunkSyncReport } from './provision-trunks.ts';
 export { PHONE_APP_NAME, PHONE_DEFAULT_IDENTITY, PHONE_KEY_NAME, phoneTwiml } from './phone.ts';
 export { SOUND_NAMES, soundWav } from './sounds.ts';
+export { SIMULATOR_DEFAULT_NUMBER } from './simulator.ts';
+export { ensureVirtualNumber, GUIDE_BIN_NAME, GUIDE_BIN_TWIML, VIRTUAL_NUMBER, VIRTUAL_NUMBER_NAME, type VirtualNumberOutcome } from './virtual-number.ts';
 export type { WebAssetSources } from './web-assets.ts';
 
 export interface ConsoleDeps {
@@ -47,6 +51,7 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps, service
   const sdk = lazyBundle(sources.sdkEntry, 'Denwa');
   registerSdkAssets(app, sdk);
   registerPhone(app, { ...services, accountSid: deps.accountSid, sources, sdk });
+  registerSimulator(app, { ...services, accountSid: deps.accountSid, sources, sdk });
 
   app.get('/ca.crt', async (_req, reply) => {
     if (deps.caCertPem === null) return reply.code(404).type('text/plain').send('no local CA: this server uses a provided certificate\n');
@@ -65,6 +70,7 @@ function statusPage(d: ConsoleDeps): string {
     ['TwiML Bins', `${d.publicUrl}/v1/TwimlBins`],
     ['HTTPS', d.httpsUrl ?? 'off'],
     ['Softphone', `${d.publicUrl}/phone/`],
+    ['Phone simulator', `${d.publicUrl}/simulator/`],
   ];
   const list = rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join('');
   const ca = d.caCertPem === null ? '' : '<p>Browsers need to trust the local CA for <code>wss://</code>: <a href="/ca.crt">download denwa-local-ca.crt</a>.</p>';

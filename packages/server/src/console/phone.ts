@@ -41,6 +41,24 @@ export function phoneTwiml(to: string | undefined): string {
   return `<?xml version="1.0" encoding="UTF-8"?><Response><Dial><${noun}>${escapeHtml(target)}</${noun}></Dial></Response>`;
 }
 
+/**
+ * An Access Token for a console page's identity: signed with the console's API key, incoming allowed,
+ * outgoing through the "Denwa phone" application (both made on first use).
+ */
+export async function mintConsoleToken(deps: Pick<PhoneDeps, 'store' | 'ids' | 'clock' | 'accountSid' | 'publicUrl'>, identity: string): Promise<string> {
+  const key = await ensureApiKey(deps.store, deps.accountSid, PHONE_KEY_NAME, deps.ids, deps.clock);
+  const application = await ensureApplication(deps.store, deps.accountSid, PHONE_APP_NAME, `${deps.publicUrl()}/phone/voice`, deps.ids, deps.clock);
+  return mintAccessToken({
+    accountSid: deps.accountSid,
+    apiKeySid: key.sid,
+    apiKeySecret: key.secret,
+    identity,
+    nowSec: Math.floor(deps.clock.now() / 1000),
+    incomingAllow: true,
+    outgoingApplicationSid: application.sid,
+  });
+}
+
 export function registerPhone(app: FastifyInstance, deps: PhoneDeps): void {
   const script = lazyBundle(join(deps.sources.phoneDir, 'quickstart.ts'));
   const guard = async (req: FastifyRequest): Promise<void> => {
@@ -61,16 +79,7 @@ export function registerPhone(app: FastifyInstance, deps: PhoneDeps): void {
     await guard(req);
     const identity = req.query.identity ?? PHONE_DEFAULT_IDENTITY;
     if (!isClientIdentity(identity)) throw new VoiceError(20001, 'identity must be 1–121 letters, digits or underscores');
-    const key = await ensureApiKey(deps.store, deps.accountSid, PHONE_KEY_NAME, deps.ids, deps.clock);
-    const application = await ensureApplication(deps.store, deps.accountSid, PHONE_APP_NAME, `${deps.publicUrl()}/phone/voice`, deps.ids, deps.clock);
-    const token = await mintAccessToken({
-      accountSid: deps.accountSid,
-      apiKeySid: key.sid,
-      apiKeySecret: key.secret,
-      identity,
-      nowSec: Math.floor(deps.clock.now() / 1000),
-      outgoingApplicationSid: application.sid,
-    });
+    const token = await mintConsoleToken(deps, identity);
     return reply.header('Cache-Control', 'no-store').send({ identity, token, device: {} });
   });
 

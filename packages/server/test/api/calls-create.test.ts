@@ -72,7 +72,10 @@ describe('Calls.create to a browser client', () => {
   it.each([
     [{ From: 'x', Url: 'https://a.test/' }, 21201],
     [{ To: 'client:bob', Url: 'https://a.test/' }, 21213],
-    [{ To: '+815012345678', From: 'x', Url: 'https://a.test/' }, 21211],
+    [{ To: '0312345678', From: 'x', Url: 'https://a.test/' }, 21211],
+    [{ To: '+0812345678', From: 'x', Url: 'https://a.test/' }, 21211],
+    [{ To: 'sip:bob@', From: 'x', Url: 'https://a.test/' }, 21211],
+    [{ To: 'mailto:bob@example.com', From: 'x', Url: 'https://a.test/' }, 21211],
     [{ To: 'client:bad name!', From: 'x', Url: 'https://a.test/' }, 21211],
     [{ To: 'client:bob', From: 'x' }, 20001],
     [{ To: 'client:bob', From: 'x', Url: 'not a url' }, 21205],
@@ -83,6 +86,15 @@ describe('Calls.create to a browser client', () => {
     const res = await post('/Calls.json', body);
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code });
+  });
+
+  it('accepts a phone number (written with separators) and a SIP URI as To', async () => {
+    const phone = await post('/Calls.json', { To: '+81 90-1234-5678', From: '+815000000000', Url: 'https://app.test/voice' });
+    expect(phone.statusCode).toBe(201);
+    expect(phone.json()).toMatchObject({ direction: 'outbound-api', status: 'queued', to: '+819012345678', from: '+815000000000' });
+    const sip = await post('/Calls.json', { To: 'sip:bob@127.0.0.1:5070;transport=tcp', From: '+815000000000', Url: 'https://app.test/voice' });
+    expect(sip.statusCode).toBe(201);
+    expect(sip.json()).toMatchObject({ to: 'sip:bob@127.0.0.1:5070;transport=tcp' });
   });
 
   it('answers 20404 for an update of an unknown call', async () => {

@@ -2,8 +2,9 @@
 import { VoiceError, type AccountSid, type ApplicationSid, type CallSid } from '@denwa/protocol';
 import { RandomIdGenerator } from '../../src/core/index.ts';
 import type {
-  CallMessage, ClientConnection, IncomingCallParameters, MediaBridge, MediaCodec, MediaEndpoint, MediaEndpointOptions,
-  MediaOfferOptions, MediaPort, MediaResult, TwimlFetchResult, TwimlRequest, WebhookClient, WebhookRequest,
+  CallMessage, ClientConnection, IncomingCallParameters, LegDriver, MediaBridge, MediaCodec, MediaEndpoint, MediaEndpointOptions,
+  MediaEventListener, MediaOfferOptions, MediaPort, MediaResult, PhoneDialRequest, PhoneLeg, PhoneLegEvent, TwimlFetchResult, TwimlRequest,
+  WebhookClient, WebhookRequest,
 } from '../../src/calls/index.ts';
 
 export const T0 = 1_795_000_000_000;
@@ -88,3 +89,20 @@ export class FakeWebhooks implements WebhookClient {
   }
 }
 
+
+/** A fake phone network: records each dial, hands the test the leg's event emitter, refuses on demand. */
+export class FakeDriver implements LegDriver {
+  readonly requests: PhoneDialRequest[] = [];
+  readonly legs: { leg: PhoneLeg & { digits: string[]; canceled: boolean; hungUp: boolean }; emit: (e: PhoneLegEvent) => void; media: MediaEventListener }[] = [];
+  refuse: VoiceError | null = null;
+  dial(req: PhoneDialRequest, onEvent: (e: PhoneLegEvent) => void, onMedia: MediaEventListener): Promise<{ ok: true; value: PhoneLeg } | { ok: false; error: VoiceError }> {
+    this.requests.push(req);
+    if (this.refuse !== null) return Promise.resolve({ ok: false, error: this.refuse });
+    const endpoint = new FakeEndpoint(`P${String(this.legs.length)}`, onMedia);
+    const digits: string[] = [];
+    const leg = { endpoint, digits, canceled: false, hungUp: false, cancel() { leg.canceled = true; }, hangup() { leg.hungUp = true; } };
+    endpoint.sendDigits = (d: string): boolean => { digits.push(d); return true; };
+    this.legs.push({ leg, emit: onEvent, media: onMedia });
+    return Promise.resolve({ ok: true, value: leg });
+  }
+}
