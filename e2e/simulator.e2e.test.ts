@@ -147,7 +147,8 @@ describe('the virtual carrier: /simulator/ and /phone/ on one machine', () => {
       await phone.page.fill('#to', SIM);
       await phone.page.click('#call');
       await waitInPage(sim.page, ringing, 15_000);
-      expect(await sim.page.textContent('#incoming-from')).toBe('client:twilio_user');
+      // /phone/ calls numbers with the account's number as caller ID, like the guide's TwiML App.
+      expect(await sim.page.textContent('#incoming-from')).toBe(VIRTUAL);
       await sim.page.click('#accept');
       await waitInPage(sim.page, logged('Call connected.'), 15_000);
       await Promise.all([listen(phone.page, 'quickstart'), listen(sim.page, 'simulator')]);
@@ -158,7 +159,7 @@ describe('the virtual carrier: /simulator/ and /phone/ on one machine', () => {
       await phone.page.click('#hangup');
       await waitInPage(sim.page, 'window.simulator.call === null', 10_000);
       const child = await until('the dialed call record', async () => (await calls()).find((c) => c.direction === 'outbound-dial' && c.to === SIM && c.status === 'completed'));
-      expect(child.from).toBe('client:twilio_user');
+      expect(child.from).toBe(VIRTUAL);
     });
   }, 90_000);
 });

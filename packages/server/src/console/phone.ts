@@ -34,11 +34,13 @@ export interface PhoneDeps {
 }
 
 /** The TwiML the softphone's application answers with. */
-export function phoneTwiml(to: string | undefined): string {
+export function phoneTwiml(to: string | undefined, callerId: string | null = null): string {
   const target = (to ?? '').trim();
   if (target === '') return '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Enter a client name or a phone number to call.</Say></Response>';
   const noun = PHONE_NUMBER.test(target) ? 'Number' : 'Client';
-  return `<?xml version="1.0" encoding="UTF-8"?><Response><Dial><${noun}>${escapeHtml(target)}</${noun}></Dial></Response>`;
+  // Like the guide's TwiML App: a phone number is called with one of the account's numbers as caller ID.
+  const attrs = noun === 'Number' && callerId !== null ? ` callerId="${escapeHtml(callerId)}"` : '';
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Dial${attrs}><${noun}>${escapeHtml(target)}</${noun}></Dial></Response>`;
 }
 
 /**
@@ -91,6 +93,7 @@ export function registerPhone(app: FastifyInstance, deps: PhoneDeps): void {
     if (account === null || typeof signature !== 'string' || !validateTwilioSignature(account.authToken, signature, url, params)) {
       return reply.code(403).type('text/plain').send('invalid X-Twilio-Signature\n');
     }
-    return reply.type('text/xml; charset=utf-8').send(phoneTwiml(params['To']));
+    const first = (await deps.store.phoneNumbers.list(deps.accountSid, {}, { offset: 0, limit: 1 })).items[0];
+    return reply.type('text/xml; charset=utf-8').send(phoneTwiml(params['To'], first?.phoneNumber ?? null));
   });
 }

@@ -112,7 +112,9 @@ describe('console softphone', () => {
     const ok = await post(params, twilioSignature(h.authToken, `${PUBLIC_URL}/phone/voice`, params));
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('<Dial><Client>alice</Client></Dial>');
-    expect(phoneTwiml('+15551234567')).toContain('<Number>+15551234567</Number>');
+    expect(phoneTwiml('+15551234567')).toContain('<Dial><Number>+15551234567</Number>');
+    expect(phoneTwiml('+15551234567', '+815000000000')).toContain('<Dial callerId="+815000000000"><Number>+15551234567</Number>');
+    expect(phoneTwiml('alice', '+815000000000')).toContain('<Dial><Client>alice</Client>');
     expect(phoneTwiml('<x>&')).toContain('<Client>&lt;x&gt;&amp;</Client>');
     expect(phoneTwiml('')).toContain('<Say>');
   });
