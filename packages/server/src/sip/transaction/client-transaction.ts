@@ -10,8 +10,10 @@
  *        └──300-699 (ACK sent)──▶ completed ──Timer D───────────────┘
  *     calling ──Timer B / transport error──▶ terminated (timeout)
  *
- * - calling: the INVITE is out; Timer A retransmits it (T1, doubling, §17.1.1.2).
- * - proceeding: a provisional response came; no more retransmissions.
+ * - calling: the INVITE is out; Timer A retransmits it (T1, doubling, §17.1.1.2), Timer B gives up.
+ * - proceeding: a provisional response came; no more retransmissions and no Timer B (a phone may
+ *   ring for minutes): the TU cancels, and ends the transaction with `terminate` when even the
+ *   CANCEL brings no final response (§9.1).
  * - accepted: a 2xx came; retransmitted 2xx still reach the TU, which ACKs them (RFC 6026 §7.2).
  * - completed: a failure came and was ACKed here; its retransmissions are ACKed again.
  *
@@ -100,7 +102,11 @@ export class ClientTransaction {
       case 'proceeding':
         if (s < 200) {
           if (this.#state !== 'proceeding') this.#transition('proceeding');
-          if (this.#invite) this.#stopRetransmit(); // Timer A stops; Timer E keeps going at T2 (§17.1.2.2)
+          if (this.#invite) {
+            // Timer A stops, and Timer B, which runs in `calling` only (§17.1.1.2); Timer E keeps going at T2 (§17.1.2.2).
+            this.#stopRetransmit();
+            this.#clearDeadline();
+          }
           this.#o.user.response(response);
         } else this.#final(response);
         return;
@@ -120,6 +126,11 @@ export class ClientTransaction {
     if (this.#state === 'terminated' || this.#state === 'completed' || this.#state === 'accepted') return;
     this.#o.user.timeout();
     this.#end();
+  }
+
+  /** The TU gives up on an INVITE with no final response (RFC 3261 §9.1: 64·T1 after its CANCEL); no timeout is reported. */
+  terminate(): void {
+    if (this.#state === 'calling' || this.#state === 'proceeding') this.#end();
   }
 
   #final(response: SipResponse): void {

@@ -32,19 +32,25 @@ function harness(reliable = false) {
 const label = (m: SipMessage): string => (m.kind === 'request' ? m.method : String(m.status));
 
 describe('client transactions', () => {
-  it('INVITE over UDP: Timer A doubles without a cap, a 1xx stops it, Timer B times out when nothing final comes', async () => {
+  it('INVITE over UDP: Timer A doubles without a cap, a 1xx stops it and Timer B (a phone rings as long as it likes), Timer B times out when nothing comes', async () => {
     const h = harness();
     const tx = new ClientTransaction(request('INVITE'), { clock: h.clock, transport: h.transport, user: { response: (r) => h.events.push(String(r.status)), timeout: () => h.events.push('timeout') } });
     tx.start();
     await h.clock.advance(7_600);
     expect(h.sent.map((s) => s.at)).toEqual([0, 500, 1500, 3500, 7500]);
     tx.receiveResponse(reply(tx.request, 180));
-    await h.clock.advance(20_000);
+    await h.clock.advance(120_000);
     expect(h.sent).toHaveLength(5);
     expect(tx.state).toBe('proceeding');
-    await h.clock.advance(5_000);
-    expect(h.events).toEqual(['180', 'timeout']);
+    expect(h.events).toEqual(['180']);
+    tx.terminate();
     expect(tx.state).toBe('terminated');
+    expect(h.events).toEqual(['180']);
+    const silent = new ClientTransaction(request('INVITE'), { clock: h.clock, transport: h.transport, user: { response: () => undefined, timeout: () => h.events.push('timeout') } });
+    silent.start();
+    await h.clock.advance(32_000);
+    expect(h.events).toEqual(['180', 'timeout']);
+    expect(silent.state).toBe('terminated');
   });
 
   it('INVITE: a failure is ACKed by the transaction (same branch, the To tag, CSeq ACK, routes), again for each retransmission, then Timer D', async () => {

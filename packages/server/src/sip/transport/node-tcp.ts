@@ -1,102 +1,13 @@
 /**
- * {@link SipTransport} over TCP (RFC 3261 §18.3): a listener plus outgoing connections, one per remote
- * address and reused both ways (responses go back on the connection the request came in on).
- * Messages are cut from the stream by `SipStreamFramer`; a stream that breaks the framing is closed,
- * and double-CRLF keep-alive pings get a single CRLF pong (RFC 5626 §3.5.1). Bounded: at most
- * `maxConnections` at once, idle connections close after `idleMs`.
+ * {@link SipTransport} over TCP (RFC 3261 §18.3): a listener plus outgoing connections reused both
+ * ways, framed and bounded as `node-stream.ts` describes.
  */
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { SipStreamFramer } from '../message/index.ts';
+import { createConnection, createServer } from 'node:net';
+import { NodeSipStream, type SipStreamOptions } from './node-stream.ts';
 import type { SipAddress, SipTransport } from './sip-transport.ts';
 
-export interface SipTcpOptions {
-  readonly maxConnections?: number;
-  readonly idleMs?: number;
-}
-
-const key = (a: SipAddress): string => `${a.address}|${String(a.port)}`;
-const PONG = new Uint8Array([0x0d, 0x0a]);
-
-class NodeSipTcp implements SipTransport {
-  readonly protocol = 'TCP';
-  readonly reliable = true;
-  readonly local: SipAddress;
-  onMessage: ((bytes: Uint8Array, from: SipAddress) => void) | null = null;
-  readonly #server: Server;
-  readonly #connections = new Map<string, Socket>();
-  readonly #max: number;
-  readonly #idleMs: number;
-  #sendErrors = 0;
-  #closed = false;
-
-  constructor(server: Server, options: SipTcpOptions) {
-    this.#server = server;
-    this.#max = options.maxConnections ?? 1024;
-    this.#idleMs = options.idleMs ?? 300_000;
-    const a = server.address();
-    this.local = typeof a === 'object' && a !== null ? { address: a.address, port: a.port } : { address: '', port: 0 };
-    server.on('connection', (socket) => { this.#adopt(socket); });
-  }
-
-  get sendErrors(): number {
-    return this.#sendErrors;
-  }
-
-  /** Open connections (for tests and metrics). */
-  get connections(): number {
-    return this.#connections.size;
-  }
-
-  send(bytes: Uint8Array, to: SipAddress): void {
-    if (this.#closed) return;
-    let socket = this.#connections.get(key(to));
-    if (socket === undefined) {
-      if (this.#connections.size >= this.#max) {
-        this.#sendErrors++;
-        return;
-      }
-      socket = createConnection({ host: to.address, port: to.port });
-      this.#adopt(socket, to);
-    }
-    socket.write(bytes, (err) => { if (err) this.#sendErrors++; });
-  }
-
-  close(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
-    this.#closed = true;
-    for (const s of this.#connections.values()) s.destroy();
-    this.#connections.clear();
-    return new Promise((resolve) => { this.#server.close(() => { resolve(); }); });
-  }
-
-  #adopt(socket: Socket, remote?: SipAddress): void {
-    const peer: SipAddress = remote ?? { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-    const id = key(peer);
-    if (this.#closed || (remote === undefined && this.#connections.size >= this.#max)) {
-      socket.destroy();
-      return;
-    }
-    this.#connections.set(id, socket);
-    const framer = new SipStreamFramer();
-    socket.setNoDelay(true);
-    socket.setTimeout(this.#idleMs, () => { socket.destroy(); });
-    socket.on('data', (chunk: Buffer) => {
-      for (const out of framer.push(chunk)) {
-        if (out.kind === 'ping') socket.write(PONG);
-        else if (out.kind === 'error') socket.destroy();
-        else {
-          try {
-            this.onMessage?.(out.bytes, peer);
-          } catch {
-            // The layer above handles its own failures; the connection stays up.
-          }
-        }
-      }
-    });
-    socket.on('error', () => { this.#sendErrors++; });
-    socket.on('close', () => { if (this.#connections.get(id) === socket) this.#connections.delete(id); });
-  }
-}
+/** Limits of the TCP transport. */
+export type SipTcpOptions = SipStreamOptions;
 
 /** Listens for SIP over TCP (port 0 picks a free one). */
 export function listenSipTcp(local: SipAddress, options: SipTcpOptions = {}): Promise<SipTransport & { readonly connections: number }> {
@@ -105,7 +16,7 @@ export function listenSipTcp(local: SipAddress, options: SipTcpOptions = {}): Pr
     server.once('error', reject);
     server.listen(local.port, local.address, () => {
       server.off('error', reject);
-      resolve(new NodeSipTcp(server, options));
+      resolve(new NodeSipStream('TCP', server, 'connection', (to) => createConnection({ host: to.address, port: to.port }), options));
     });
   });
 }

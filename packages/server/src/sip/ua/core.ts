@@ -8,6 +8,15 @@ import type { Clock, Logger } from '../../core/index.ts';
 import { parseSipUri, type SipRequest, type SipResponse } from '../message/index.ts';
 import type { ClientTransaction, ClientTransactionUser, SipTimers, TransactionLayer } from '../transaction/index.ts';
 import type { SipAddress, SipTransport, SipTransportProtocol } from '../transport/index.ts';
+import type { SessionTimerConfig } from './session-timer.ts';
+
+/**
+ * When Denwa uses reliable provisional responses (RFC 3262): `supported` advertises `100rel` in the
+ * INVITEs it sends and sends 18x reliably only to callers that require it; `required` puts
+ * `Require: 100rel` in its INVITEs and sends 18x reliably to every caller that supports it; `never`
+ * does neither and refuses INVITEs that require it (420).
+ */
+export type ReliableProvisionalMode = 'supported' | 'required' | 'never';
 
 export function newBranch(): string {
   return `z9hG4bK${randomBytes(10).toString('hex')}`;
@@ -48,6 +57,12 @@ export interface UaCore {
   readonly timers: SipTimers;
   readonly log: Logger | null;
   readonly userAgent: string;
+  readonly sessionTimer: SessionTimerConfig;
+  readonly reliableProvisional: ReliableProvisionalMode;
+  /** The `Supported` value Denwa sends (`timer`, and `100rel` unless it is off). */
+  readonly supported: string;
+  /** The `Allow` value Denwa sends. */
+  readonly allow: string;
   /** The host put in Via and Contact (the public address). */
   readonly host: string;
   /** The link of a protocol, else the first one (UDP when there is one). */

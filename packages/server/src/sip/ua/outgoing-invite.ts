@@ -1,16 +1,29 @@
 /**
- * An INVITE Denwa sends (RFC 3261 §13.2): provisional responses with early media, the digest
- * challenge answered once (401/407, MD5 or SHA-256), the ACK for a 2xx (also for each retransmitted
- * 2xx), CANCEL (sent once a provisional response has arrived, §9.1), a 2xx after CANCEL or from a
- * second fork ACKed and ended with BYE, and every other outcome reported as a status code.
+ * An INVITE Denwa sends (RFC 3261 §13.2): provisional responses with early media (a reliable one,
+ * RFC 3262, PRACKed in its early dialog before the user hears of it; retransmissions and ones out
+ * of order dropped), the digest challenge answered once (401/407, MD5 or SHA-256), a 422 retried
+ * once with the peer's Min-SE (RFC 4028 §7.4), the ACK for a 2xx (also for each retransmitted 2xx),
+ * CANCEL (sent once a provisional response has arrived, §9.1), a 2xx after CANCEL or from a second
+ * fork ACKed and ended with BYE, and every other outcome reported as a status code. The INVITE asks
+ * for a session timer (`Session-Expires`, `Supported: timer`); the 2xx says who refreshes.
+ *
+ * Ringing lasts until the user cancels, at most {@link MAX_RINGING_MS} after the last provisional
+ * response (then CANCEL and 408), or 64·T1 after a lone 100 Trying; an INVITE still without a final
+ * response 64·T1 after its CANCEL is given up (§9.1).
  */
+import type { TimerHandle } from '../../core/index.ts';
 import { SipHeaders, parseVia, type SipRequest, type SipResponse } from '../message/index.ts';
 import type { ClientTransaction } from '../transaction/index.ts';
 import type { SipAddress } from '../transport/index.ts';
 import { Dialog, tagOf } from '../dialog/index.ts';
 import { newCallId, newTag, uriTarget, type UaCore, type UaLink } from './core.ts';
 import { answerDigestChallenge, type DigestCredentials } from './digest.ts';
+import { RSeqTracker, isReliable } from './reliable.ts';
 import { SipSession, sdpBody, withSdp } from './session.ts';
+import { allowsMethod, parseMinSE, uacTimerTerms } from './session-timer.ts';
+
+/** The longest Denwa waits for a final response after a provisional one (Timer C of a proxy, RFC 3261 §16.6, is over 3 minutes). */
+export const MAX_RINGING_MS = 180_000;
 
 export interface OutgoingInviteOptions {
   /** The Request-URI, e.g. `sip:+81312345678@carrier.example`. */
@@ -52,8 +65,17 @@ export class OutgoingInvite {
   #cancelSent = false;
   #settled = false;
   #authTries = 0;
+  /** The last challenge answered: every later INVITE of this call carries a fresh answer to it. */
+  #challenge: { readonly status: 401 | 407; readonly value: string } | null = null;
+  #sessionExpires: number;
+  #minSE: number;
+  #retried422 = false;
   #session: SipSession | null = null;
   readonly #forks = new Set<string>();
+  readonly #rseq = new RSeqTracker();
+  /** Early dialogs by To tag, set up by the PRACKs sent in them (their CSeq numbers go on in the session). */
+  readonly #early = new Map<string, Dialog>();
+  #ringing: TimerHandle | null = null;
 
   constructor(core: UaCore, options: OutgoingInviteOptions, events: OutgoingInviteEvents, sessions: { register(s: SipSession): void; unregister(s: SipSession): void }) {
     this.#core = core;
@@ -64,6 +86,8 @@ export class OutgoingInvite {
     const target = uriTarget(options.proxy ?? options.uri);
     this.#link = core.link(target?.protocol ?? 'UDP');
     this.#to = target?.address ?? null;
+    this.#sessionExpires = core.sessionTimer.sessionExpires;
+    this.#minSE = core.sessionTimer.minSessionExpires;
   }
 
   /** Sends the INVITE; an unroutable target fails with 503 (in a microtask). */
@@ -72,10 +96,10 @@ export class OutgoingInvite {
       queueMicrotask(() => { this.#fail(503, 'No route to the target (the host must be an IP address)'); });
       return;
     }
-    this.#send(this.#request([]));
+    this.#send(this.#request());
   }
 
-  #request(auth: readonly (readonly [string, string])[]): SipRequest {
+  #request(): SipRequest {
     const h = new SipHeaders();
     h.append('Max-Forwards', '70');
     h.append('From', `${this.#o.from};tag=${this.#fromTag}`);
@@ -83,9 +107,15 @@ export class OutgoingInvite {
     h.append('Call-ID', this.callId);
     h.append('CSeq', `${String(this.#seq)} INVITE`);
     h.append('Contact', this.#core.contact(this.#link));
-    h.append('Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE');
+    h.append('Allow', this.#core.allow);
+    h.append('Supported', this.#core.supported);
+    if (this.#core.reliableProvisional === 'required') h.append('Require', '100rel');
+    if (this.#sessionExpires > 0) h.append('Session-Expires', String(this.#sessionExpires)).append('Min-SE', String(this.#minSE));
     h.append('User-Agent', this.#core.userAgent);
-    for (const [name, value] of auth) h.append(name, value);
+    const challenge = this.#challenge;
+    const credentials = this.#o.credentials;
+    const answer = challenge === null || credentials === undefined ? null : answerDigestChallenge(challenge.value, { method: 'INVITE', uri: this.#o.uri }, credentials);
+    if (answer !== null && challenge !== null) h.append(challenge.status === 401 ? 'Authorization' : 'Proxy-Authorization', answer);
     for (const [name, value] of this.#o.headers ?? []) h.append(name, value);
     return withSdp({ kind: 'request', method: 'INVITE', uri: this.#o.uri, headers: h, body: new Uint8Array(0) }, this.#o.sdp);
   }
@@ -112,6 +142,9 @@ export class OutgoingInvite {
     const to = this.#to;
     if (this.#cancelSent || invite === undefined || to === null) return;
     this.#cancelSent = true;
+    this.#clearRinging();
+    const tx = this.#tx;
+    this.#core.clock.setTimeout(() => { tx?.terminate(); }, 64 * this.#core.timers.t1);
     const h = new SipHeaders();
     h.append('Max-Forwards', '70');
     for (const name of ['From', 'To', 'Call-ID'] as const) h.append(name, invite.headers.get(name) ?? '');
@@ -122,11 +155,23 @@ export class OutgoingInvite {
   }
 
   #response(r: SipResponse): void {
+    if (r.status >= 200) this.#clearRinging();
     if (r.status < 200) {
-      if (r.status === 100) return;
+      if (r.status === 100) {
+        if (!this.#provisional && this.#ringing === null && !this.#canceled) this.#ring(64 * this.#core.timers.t1);
+        return;
+      }
       this.#provisional = true;
-      if (this.#canceled) this.#sendCancel();
-      else if (!this.#settled) this.events.progress?.(r.status, r.reason, sdpBody(r));
+      if (this.#canceled) {
+        this.#sendCancel();
+        return;
+      }
+      this.#ring(MAX_RINGING_MS);
+      if (isReliable(r)) {
+        if (!this.#rseq.accept(r)) return;
+        if (!this.#settled) this.#prack(r);
+      }
+      if (!this.#settled) this.events.progress?.(r.status, r.reason, sdpBody(r));
       return;
     }
     if (r.status < 300) {
@@ -134,7 +179,63 @@ export class OutgoingInvite {
       return;
     }
     if ((r.status === 401 || r.status === 407) && this.#retryWithAuth(r)) return;
+    if (r.status === 422 && this.#retryWithMinSE(r)) return;
     this.#fail(r.status, r.reason);
+  }
+
+  /**
+   * (Re)starts the wait for a final response: CANCEL and 408 when none comes in time. After only a
+   * 100 Trying the wait is Timer B's 64·T1, and the INVITE is given up without CANCEL (§9.1 allows
+   * none before a provisional response).
+   */
+  #ring(ms: number): void {
+    this.#clearRinging();
+    this.#ringing = this.#core.clock.setTimeout(() => {
+      this.#ringing = null;
+      if (this.#settled || this.#canceled) return;
+      this.#canceled = true;
+      if (this.#provisional) this.#sendCancel();
+      else this.#tx?.terminate();
+      this.#fail(408, 'Request Timeout');
+    }, ms);
+  }
+
+  #clearRinging(): void {
+    if (this.#ringing !== null) this.#core.clock.clearTimeout(this.#ringing);
+    this.#ringing = null;
+  }
+
+  /** PRACK for a new reliable provisional (RFC 3262 §4), in its early dialog. */
+  #prack(r: SipResponse): void {
+    const invite = this.#tx?.request;
+    const tag = tagOf(r.headers.get('To'));
+    if (invite === undefined || tag === null || this.#to === null) return;
+    const dialog = this.#early.get(tag) ?? Dialog.fromResponse(invite, r);
+    if (dialog === null) return;
+    this.#early.set(tag, dialog);
+    const rack = `${r.headers.get('RSeq')?.trim() ?? ''} ${String(this.#seq)} INVITE`;
+    const prack = dialog.request('PRACK', { headers: [['RAck', rack], ['User-Agent', this.#core.userAgent]] });
+    this.#core.send(this.#link, prack, uriTarget(dialog.nextHop())?.address ?? this.#to, { response: () => undefined, timeout: () => undefined });
+  }
+
+  /** A new INVITE transaction of this call (CSeq + 1): its early dialogs start afresh. */
+  #resend(): void {
+    this.#seq++;
+    this.#provisional = false;
+    this.#rseq.clear();
+    this.#early.clear();
+    this.#send(this.#request());
+  }
+
+  /** 422 Session Interval Too Small: once more with the peer's Min-SE as both interval floor and Min-SE. */
+  #retryWithMinSE(r: SipResponse): boolean {
+    const min = parseMinSE(r.headers.get('Min-SE'));
+    if (min === null || this.#retried422 || this.#canceled || this.#sessionExpires <= 0) return false;
+    this.#retried422 = true;
+    this.#minSE = Math.max(this.#minSE, min);
+    this.#sessionExpires = Math.max(this.#sessionExpires, min);
+    this.#resend();
+    return true;
   }
 
   #retryWithAuth(r: SipResponse): boolean {
@@ -143,12 +244,10 @@ export class OutgoingInvite {
     if (credentials === undefined || challenge === undefined || this.#canceled || this.#authTries >= 2) return false;
     const stale = /stale\s*=\s*"?true/i.test(challenge);
     if (this.#authTries === 1 && !stale) return false;
-    const value = answerDigestChallenge(challenge, { method: 'INVITE', uri: this.#o.uri }, credentials);
-    if (value === null) return false;
+    if (answerDigestChallenge(challenge, { method: 'INVITE', uri: this.#o.uri }, credentials) === null) return false;
     this.#authTries++;
-    this.#seq++;
-    this.#provisional = false;
-    this.#send(this.#request([[r.status === 401 ? 'Authorization' : 'Proxy-Authorization', value]]));
+    this.#challenge = { status: r.status === 401 ? 401 : 407, value: challenge };
+    this.#resend();
     return true;
   }
 
@@ -164,7 +263,13 @@ export class OutgoingInvite {
     this.#core.sendAck(this.#link, dialog.request('ACK', { seq: this.#seq }), ackTo(dialog));
     if (this.#forks.has(tag)) return;
     this.#forks.add(tag);
-    const session = new SipSession(this.#core, this.#link, dialog, sdpBody(r), (s) => { this.#sessions.unregister(s); });
+    // The session's CSeq numbers go on after the PRACKs of its early dialog.
+    dialog.localSeq = Math.max(dialog.localSeq, this.#early.get(tag)?.localSeq ?? 0);
+    const session = new SipSession(this.#core, this.#link, dialog, sdpBody(r), (s) => { this.#sessions.unregister(s); }, {
+      localSdp: this.#o.sdp,
+      timer: uacTimerTerms(r, this.#minSE, null),
+      peerAllowsUpdate: allowsMethod(r, 'UPDATE'),
+    });
     this.#sessions.register(session);
     if (this.#session !== null || this.#canceled || this.#settled) {
       session.bye();

@@ -1,19 +1,23 @@
 /**
  * Denwa's SIP user agent core (RFC 3261 §8, §12–15), over one transaction layer per transport. It
  * sends INVITEs ({@link OutgoingInvite}), hands new INVITEs to its handler ({@link IncomingInvite}),
- * answers CANCEL, routes requests inside a dialog to their {@link SipSession}, answers OPTIONS, and
- * refuses what it does not do. A screen hook sees every new request first (allow-lists, scanners,
- * rate limits).
+ * answers CANCEL, routes requests inside a dialog to their {@link SipSession} and PRACKs to the
+ * INVITE whose reliable provisional they acknowledge, answers OPTIONS, registers with carriers
+ * ({@link Registration}), and refuses what it does not do: extensions it does not know in `Require`
+ * (420), session intervals below its minimum (422), other methods (405, unless the handler takes
+ * them). A screen hook sees every new request first (allow-lists, scanners, rate limits).
  */
 import type { Clock, Logger } from '../../core/index.ts';
 import { dialogKey, tagOf } from '../dialog/index.ts';
 import { SipHeaders, parseVia, serializeSipMessage, type SipRequest, type SipResponse } from '../message/index.ts';
 import { DEFAULT_SIP_TIMERS, TransactionLayer, responseTo, type ServerTransaction, type SipTimers } from '../transaction/index.ts';
 import type { SipAddress, SipTransport, SipTransportProtocol } from '../transport/index.ts';
-import { newCallId, newTag, uriTarget, withVia, type UaCore, type UaLink } from './core.ts';
-import { IncomingInvite } from './incoming-invite.ts';
+import { newCallId, newTag, uriTarget, withVia, type ReliableProvisionalMode, type UaCore, type UaLink } from './core.ts';
+import { IncomingInvite, type IncomingInviteRegistry } from './incoming-invite.ts';
 import { OutgoingInvite, type OutgoingInviteEvents, type OutgoingInviteOptions } from './outgoing-invite.ts';
+import { Registration, type RegistrationEvents, type RegistrationOptions } from './registration.ts';
 import type { SipSession } from './session.ts';
+import { DEFAULT_SESSION_TIMER, uasTimerTerms, withMinSE } from './session-timer.ts';
 
 /** What the screen hook decides for a new request: go on, drop it silently, or refuse it. */
 export type ScreenVerdict = 'accept' | 'drop' | { readonly status: number; readonly reason: string };
@@ -23,6 +27,11 @@ export interface SipUaHandler {
   invite(invite: IncomingInvite): void;
   /** Every request outside a dialog before anything else (default: accept). */
   screen?(request: SipRequest, source: SipAddress, protocol: SipTransportProtocol): ScreenVerdict;
+  /**
+   * Other requests outside a dialog (REGISTER, MESSAGE, SUBSCRIBE, …; not INVITE, CANCEL, OPTIONS or
+   * BYE): the handler answers through `tx`. Without this hook they get 405.
+   */
+  request?(request: SipRequest, tx: ServerTransaction, source: SipAddress): void;
 }
 
 export interface SipUserAgentOptions {
@@ -35,6 +44,12 @@ export interface SipUserAgentOptions {
   readonly timers?: SipTimers;
   readonly log?: Logger;
   readonly handler: SipUaHandler;
+  /** The session interval Denwa asks for and grants at most, seconds (RFC 4028; default 1800; 0: ask for none). */
+  readonly sessionExpires?: number;
+  /** The shortest session interval Denwa accepts, seconds (`Min-SE`; default 90, the RFC's floor; lower only in tests). */
+  readonly minSessionExpires?: number;
+  /** Reliable provisional responses (RFC 3262; default `supported`): see {@link ReliableProvisionalMode}. */
+  readonly reliableProvisional?: ReliableProvisionalMode;
 }
 
 export interface SipUaStats {
@@ -52,9 +67,13 @@ export class SipUserAgent {
   readonly #sessions = new Map<string, SipSession>();
   /** Unanswered incoming INVITEs by Call-ID and top Via branch (for CANCEL). */
   readonly #pending = new Map<string, IncomingInvite>();
-  readonly #registry = {
+  /** Early dialogs of incoming INVITEs sending reliable provisionals: where their PRACKs go. */
+  readonly #early = new Map<string, (request: SipRequest, tx: ServerTransaction) => void>();
+  readonly #registrations = new Set<Registration>();
+  readonly #registry: IncomingInviteRegistry = {
     register: (s: SipSession): void => { this.#sessions.set(s.dialog.key, s); },
     unregister: (s: SipSession): void => { if (this.#sessions.get(s.dialog.key) === s) this.#sessions.delete(s.dialog.key); },
+    early: (key, prack) => { if (prack === null) this.#early.delete(key); else this.#early.set(key, prack); },
   };
 
   constructor(options: SipUserAgentOptions) {
@@ -63,11 +82,19 @@ export class SipUserAgent {
     const host = options.host ?? options.transports[0]?.local.address ?? '127.0.0.1';
     const links = this.#links;
     const timers = options.timers ?? DEFAULT_SIP_TIMERS;
+    const reliableProvisional = options.reliableProvisional ?? 'supported';
     this.#core = {
       clock: options.clock,
       timers,
       log: options.log ?? null,
       userAgent: options.userAgent ?? 'Denwa',
+      sessionTimer: {
+        sessionExpires: options.sessionExpires ?? DEFAULT_SESSION_TIMER.sessionExpires,
+        minSessionExpires: options.minSessionExpires ?? DEFAULT_SESSION_TIMER.minSessionExpires,
+      },
+      reliableProvisional,
+      supported: reliableProvisional === 'never' ? 'timer' : 'timer, 100rel',
+      allow: `INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE${reliableProvisional === 'never' ? '' : ', PRACK'}`,
       host,
       link: (protocol) => links.find((l) => l.transport.protocol === protocol) ?? links.find((l) => l.transport.protocol === 'UDP') ?? (links[0] as UaLink),
       contact: (link, user = 'denwa') => {
@@ -93,6 +120,19 @@ export class SipUserAgent {
     }
   }
 
+  /** Open server and client transactions, and malformed messages dropped, over every transport (metrics, tests). */
+  get transactions(): { readonly server: number; readonly client: number; readonly malformed: number } {
+    let server = 0;
+    let client = 0;
+    let malformed = 0;
+    for (const { layer } of this.#links) {
+      server += layer.serverTransactions;
+      client += layer.clientTransactions;
+      malformed += layer.stats.malformed;
+    }
+    return { server, client, malformed };
+  }
+
   /** Live sessions (answered calls, either direction). */
   get sessionCount(): number {
     return this.#sessions.size;
@@ -103,6 +143,17 @@ export class SipUserAgent {
     const invite = new OutgoingInvite(this.#core, options, events, this.#registry);
     invite.start();
     return invite;
+  }
+
+  /**
+   * Registers `options.aor` with a carrier's registrar (RFC 3261 §10) and keeps the binding fresh
+   * until {@link Registration.unregister}.
+   */
+  register(options: RegistrationOptions, events: RegistrationEvents = {}): Registration {
+    const registration = new Registration(this.#core, options, events, () => { this.#registrations.delete(registration); });
+    this.#registrations.add(registration);
+    registration.start();
+    return registration;
   }
 
   /**
@@ -124,8 +175,9 @@ export class SipUserAgent {
     });
   }
 
-  /** Ends every session with BYE (shutdown). */
+  /** Ends every session with BYE and removes every registration (shutdown; best effort, nothing awaited). */
   close(): void {
+    for (const registration of [...this.#registrations]) void registration.unregister();
     for (const session of [...this.#sessions.values()]) session.bye();
     for (const invite of [...this.#pending.values()]) invite.reject(503, 'Service Unavailable');
     this.#pending.clear();
@@ -134,6 +186,12 @@ export class SipUserAgent {
   #request(link: UaLink, request: SipRequest, tx: ServerTransaction | null, from: SipAddress): void {
     const callId = request.headers.get('Call-ID') ?? '';
     const toTag = tagOf(request.headers.get('To'));
+    if (request.method === 'PRACK' && tx !== null) {
+      const prack = toTag === null ? undefined : this.#early.get(dialogKey(callId, toTag, tagOf(request.headers.get('From')) ?? ''));
+      if (prack === undefined) tx.respond(responseTo(request, 481, 'Call/Transaction Does Not Exist'));
+      else prack(request, tx);
+      return;
+    }
     if (toTag !== null) {
       const session = this.#sessions.get(dialogKey(callId, toTag, tagOf(request.headers.get('From')) ?? ''));
       if (session !== undefined) session.receive(request, tx, from);
@@ -154,13 +212,14 @@ export class SipUserAgent {
       if (verdict !== 'drop') tx.respond(responseTo(request, verdict.status, verdict.reason));
       return;
     }
+    if (!this.#extensionsKnown(request, tx)) return;
     switch (request.method) {
       case 'INVITE':
         this.#invite(link, request, tx, from);
         return;
       case 'OPTIONS': {
         const ok = responseTo(request, 200, 'OK');
-        ok.headers.append('Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE').append('Accept', 'application/sdp').append('Supported', 'timer');
+        ok.headers.append('Allow', this.#core.allow).append('Accept', 'application/sdp').append('Supported', this.#core.supported);
         tx.respond(ok);
         return;
       }
@@ -168,8 +227,35 @@ export class SipUserAgent {
         tx.respond(responseTo(request, 481, 'Call/Transaction Does Not Exist'));
         return;
       default:
-        tx.respond(responseTo(request, 405, 'Method Not Allowed'));
+        this.#other(request, tx, from);
     }
+  }
+
+  /** A method the user agent does not handle itself: the handler's `request` hook, else 405 with Allow. */
+  #other(request: SipRequest, tx: ServerTransaction, from: SipAddress): void {
+    if (this.#handler.request === undefined) {
+      const r = responseTo(request, 405, 'Method Not Allowed');
+      r.headers.append('Allow', this.#core.allow);
+      tx.respond(r);
+      return;
+    }
+    try {
+      this.#handler.request(request, tx, from);
+    } catch (err) {
+      this.#core.log?.error({ err, method: request.method }, 'SIP request handler threw');
+      tx.respond(responseTo(request, 500, 'Server Internal Error'));
+    }
+  }
+
+  /** RFC 3261 §8.2.2.3: an option tag in `Require` that Denwa does not do gets 420 with `Unsupported`. */
+  #extensionsKnown(request: SipRequest, tx: ServerTransaction): boolean {
+    const known = this.#core.supported.split(',').map((t) => t.trim());
+    const unknown = request.headers.getAll('Require').filter((t) => !known.includes(t.toLowerCase()));
+    if (unknown.length === 0) return true;
+    const r = responseTo(request, 420, 'Bad Extension');
+    r.headers.append('Unsupported', unknown.join(', '));
+    tx.respond(r);
+    return false;
   }
 
   #pendingKey(request: SipRequest): string {
@@ -178,6 +264,11 @@ export class SipUserAgent {
   }
 
   #invite(link: UaLink, request: SipRequest, tx: ServerTransaction, from: SipAddress): void {
+    const timer = uasTimerTerms(request, this.#core.sessionTimer, null);
+    if (!timer.ok) {
+      tx.respond(withMinSE(request, timer.minSE));
+      return;
+    }
     const invite = new IncomingInvite(this.#core, link, request, tx, from, this.#registry);
     const key = this.#pendingKey(request);
     this.#pending.set(key, invite);
@@ -199,7 +290,7 @@ export class SipUserAgent {
       tx.respond(responseTo(request, 481, 'Call/Transaction Does Not Exist'));
       return;
     }
-    tx.respond(responseTo(request, 200, 'OK'));
+    tx.respond(responseTo(request, 200, 'OK', invite.localTag));
     invite.cancel();
   }
 
