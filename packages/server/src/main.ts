@@ -146,7 +146,11 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
       log.info({ file: config.trunksFile, ...report }, 'trunks file applied');
     }
     try {
-      sip = await SipEdge.start({ bindAddress: config.host, port: config.sipPort, advertisedAddress, store, media: relay, clock, log: log.child({ mod: 'sip' }) });
+      sip = await SipEdge.start({
+        bindAddress: config.host, port: config.sipPort, advertisedAddress, store, media: relay, clock, log: log.child({ mod: 'sip' }),
+        // SIP over TLS on the next port (5061 by default), with the HTTPS certificate.
+        tls: { cert: dataDir.tls.certPem, key: dataDir.tls.keyPem, port: config.sipPort === 0 ? 0 : config.sipPort + 1 },
+      });
     } catch (err) {
       log.warn({ err, port: config.sipPort }, 'SIP port not available: phone numbers and trunks are off (set --sip-port)');
     }
@@ -222,7 +226,7 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
       else out('             browsers must trust it for wss:// (see docs/DEPLOY.md)');
     }
     out(`  media      udp ${advertisedAddress}:${String(mediaPort)} (WebRTC relay, ${relay.io === 'native' ? 'batched UDP' : 'node:dgram'}) · signaling wss://${urlHost}:${String(httpsPort)}/signal`);
-    out(sip === null ? `  sip        off (port ${String(config.sipPort)} not available)` : `  sip        udp+tcp ${advertisedAddress}:${String(sip.port)} (trunks, numbers)`);
+    out(sip === null ? `  sip        off (port ${String(config.sipPort)} not available)` : `  sip        udp+tcp ${advertisedAddress}:${String(sip.port)}, tls ${String(sip.tlsPort ?? 'off')} (trunks, numbers)`);
     if (virtualNumber.kind === 'created' || virtualNumber.kind === 'existing') {
       out(`  number     ${virtualNumber.number.phoneNumber} (virtual${virtualNumber.kind === 'created' ? ', created' : ''}; call it from ${publicUrl}/simulator/)`);
     }

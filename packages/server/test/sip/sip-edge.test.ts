@@ -11,6 +11,7 @@ import { SystemClock, createLogger } from '../../src/core/index.ts';
 import { SipEdge } from '../../src/sip/index.ts';
 import { bindSipUdp, type SipTransport } from '../../src/sip/transport/index.ts';
 import { DigestServer, SipUserAgent, type IncomingInvite, type SipUaHandler } from '../../src/sip/ua/index.ts';
+import { responseTo } from '../../src/sip/transaction/index.ts';
 import { createMemoryStore, type SipTrunkRecord, type Store } from '../../src/store/index.ts';
 import { ACCOUNT, FakeMedia, T0, ids } from '../calls/fakes.ts';
 
@@ -153,5 +154,37 @@ describe('SipEdge: dialing out', () => {
     await store.sipTrunks.insert(trunk({}));
     expect(await dial('+12025550100').then((d) => (d.result.ok ? 0 : d.result.error.code))).toBe(13227);
     expect(await dial('12345').then((d) => (d.result.ok ? 0 : d.result.error.code))).toBe(13224);
+  });
+});
+
+describe('SipEdge: registering trunks', () => {
+  it('registers a trunk that asks for it with its credentials, and removes the registration when the trunk goes', async () => {
+    const digest = new DigestServer({ realm: 'carrier.test', secret: new Uint8Array(32).fill(2) });
+    const seen: { expires: string; auth: boolean }[] = [];
+    const registrar = await agent({
+      invite: () => undefined,
+      request: (request, tx) => {
+        if (request.method !== 'REGISTER') return;
+        const auth = request.headers.get('Authorization');
+        const expires = request.headers.get('Expires') ?? '';
+        seen.push({ expires, auth: auth !== undefined });
+        const ok = auth !== undefined && digest.verify(auth, 'REGISTER', Date.now(), (u) => (u === 'trunkuser' ? 'pw' : null)).ok;
+        const r = responseTo(request, ok ? 200 : 401, ok ? 'OK' : 'Unauthorized', 'reg');
+        if (ok) r.headers.append('Contact', `${request.headers.get('Contact') ?? ''};expires=${expires}`).append('Expires', expires);
+        else r.headers.append('WWW-Authenticate', digest.challenge(Date.now()));
+        tx.respond(r);
+      },
+    });
+    const t = trunk({ host: `127.0.0.1:${String(registrar.transport.local.port)}`, username: 'trunkuser', password: 'pw', register: true, registerExpires: 600 });
+    await store.sipTrunks.insert(t);
+    await edge.refreshTrunks();
+    const deadline = Date.now() + 5000;
+    while (edge.registrationStates().get(t.sid) !== 'registered' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(edge.registrationStates().get(t.sid)).toBe('registered');
+    expect(seen.slice(0, 2)).toEqual([{ expires: '600', auth: false }, { expires: '600', auth: true }]);
+    await store.sipTrunks.delete(ACCOUNT, t.sid);
+    await edge.refreshTrunks();
+    expect(edge.registrationStates().has(t.sid)).toBe(false);
+    expect(seen.some((s) => s.expires === '0')).toBe(true);
   });
 });

@@ -57,7 +57,8 @@ interface Route {
   readonly credentials?: { readonly username: string; readonly password: string };
 }
 
-async function proxyUri(deps: OutboundDeps, hostPort: string, transport: string): Promise<string | null> {
+/** `host[:port]` → `sip:<ip>[:port][;transport=…]` (the host resolved), or null when it does not resolve. */
+export async function proxyUri(deps: Pick<OutboundDeps, 'resolve'>, hostPort: string, transport: string): Promise<string | null> {
   const { host, port } = splitHostPort(hostPort);
   const ip = await deps.resolve(host);
   if (ip === null) return null;

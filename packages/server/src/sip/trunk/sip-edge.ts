@@ -7,10 +7,11 @@ import type { IncomingPhoneCallHandle, IncomingPhoneCallRequest, LegDriver, Medi
 import type { Clock, Logger } from '../../core/index.ts';
 import type { SipTrunkRecord, Store } from '../../store/ports.ts';
 import type { SipTimers } from '../transaction/index.ts';
-import { bindSipUdp, listenSipTcp, resolveSipHost, type SipTransport } from '../transport/index.ts';
+import { bindSipUdp, listenSipTcp, listenSipTls, resolveSipHost, type SipTransport } from '../transport/index.ts';
 import { SipUserAgent, type ScreenVerdict } from '../ua/index.ts';
 import { acceptInbound } from './inbound.ts';
-import { dialOut, splitHostPort } from './outbound.ts';
+import { dialOut, proxyUri, splitHostPort } from './outbound.ts';
+import { TrunkRegistrations } from './registrations.ts';
 import { toE164 } from './numbers.ts';
 import { FloodGuard, isScanner } from './screen.ts';
 
@@ -28,6 +29,8 @@ export interface SipEdgeOptions {
   /** INVITEs a second per source, with bursts (default 10/s, burst 30). */
   readonly inviteRate?: { readonly rate: number; readonly burst: number };
   readonly resolve?: (host: string) => Promise<string | null>;
+  /** SIP over TLS: the certificate Denwa presents and the port it listens on (0: any). Absent: no TLS. */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly port: number; readonly ca?: string };
 }
 
 export interface SipEdgeStats {
@@ -43,9 +46,13 @@ export class SipEdge implements LegDriver {
   readonly #flood: FloodGuard;
   readonly #resolve: (host: string) => Promise<string | null>;
   #calls: { incomingPhoneCall(req: IncomingPhoneCallRequest): IncomingPhoneCallHandle } | null = null;
+  readonly #registrations: TrunkRegistrations;
+  /** Resolved addresses back to the host names they came from (the TLS server name of a carrier). */
+  readonly #names: Map<string, string>;
 
-  private constructor(options: SipEdgeOptions, transports: SipTransport[]) {
+  private constructor(options: SipEdgeOptions, transports: SipTransport[], names: Map<string, string>) {
     this.#o = options;
+    this.#names = names;
     this.#transports = transports;
     const resolve = options.resolve ?? resolveSipHost;
     // Host names are looked up at most once a minute (every INVITE checks the trunks' addresses).
@@ -56,6 +63,7 @@ export class SipEdge implements LegDriver {
       if (hit !== undefined && now - hit.at < 60_000) return hit.address;
       const address = await resolve(host);
       if (cache.size > 1000) cache.clear();
+      if (address !== null && address !== host) this.#names.set(address, host);
       cache.set(host, { address, at: now });
       return address;
     };
@@ -78,19 +86,50 @@ export class SipEdge implements LegDriver {
         },
       },
     });
+    this.#registrations = new TrunkRegistrations({
+      ua: this.ua,
+      clock: options.clock,
+      log,
+      trunks: () => options.store.sipTrunks.listAll(),
+      proxyUri: (hostPort, transport) => proxyUri({ resolve: this.#resolve }, hostPort, transport),
+    });
   }
 
-  /** Binds UDP and TCP on the port and starts the user agent. */
+  /** Binds UDP and TCP on the port (and TLS when asked), starts the user agent and the trunks' registrations. */
   static async start(options: SipEdgeOptions): Promise<SipEdge> {
     const udp = await bindSipUdp({ address: options.bindAddress, port: options.port });
-    let tcp: SipTransport;
+    const transports: SipTransport[] = [udp];
+    const names = new Map<string, string>();
     try {
-      tcp = await listenSipTcp({ address: options.bindAddress, port: udp.local.port });
+      transports.push(await listenSipTcp({ address: options.bindAddress, port: udp.local.port }));
+      const tls = options.tls;
+      if (tls !== undefined) {
+        transports.push(await listenSipTls({ address: options.bindAddress, port: tls.port }, {
+          cert: tls.cert, key: tls.key, ...(tls.ca === undefined ? {} : { ca: tls.ca }), servername: (to) => names.get(to.address),
+        }));
+      }
     } catch (err) {
-      await udp.close();
+      await Promise.all(transports.map((t) => t.close()));
       throw err;
     }
-    return new SipEdge(options, [udp, tcp]);
+    const edge = new SipEdge(options, transports, names);
+    void edge.#registrations.start();
+    return edge;
+  }
+
+  /** The TLS port, or null without TLS. */
+  get tlsPort(): number | null {
+    return this.#transports.find((t) => t.protocol === 'TLS')?.local.port ?? null;
+  }
+
+  /** Applies trunk changes to the registrations now (they are also checked every 30 s). */
+  refreshTrunks(): Promise<void> {
+    return this.#registrations.reconcile();
+  }
+
+  /** Each registering trunk's registration state by trunk sid. */
+  registrationStates(): ReadonlyMap<string, string> {
+    return this.#registrations.states();
   }
 
   /** The engine that runs incoming calls (set once it exists). */
@@ -133,8 +172,9 @@ export class SipEdge implements LegDriver {
     return dialOut({ ua: this.ua, media: this.#o.media, host: this.#o.advertisedAddress, resolve: this.#resolve, log: this.#o.log }, trunk, req, onEvent, onMedia);
   }
 
-  /** Ends every SIP call and closes the sockets. */
+  /** Removes the registrations, ends every SIP call and closes the sockets. */
   async close(): Promise<void> {
+    await this.#registrations.close();
     this.ua.close();
     await Promise.all(this.#transports.map((t) => t.close()));
   }
