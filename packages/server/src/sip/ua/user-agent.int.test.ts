@@ -69,13 +69,16 @@ describe('SipUserAgent', () => {
     expect(b.ua.sessionCount).toBe(0);
   });
 
-  it('answers a 407 challenge with SHA-256 digest credentials', async () => {
+  it('answers a 407 challenge with SHA-256 digest credentials, with one Via on the re-sent INVITE', async () => {
     const server = new DigestServer({ realm: 'carrier.test', secret: new Uint8Array(32).fill(7) });
     const seen: string[] = [];
+    const vias: number[] = [];
     const b = await agent({
       invite: (inv) => {
         const auth = inv.request.headers.get('Proxy-Authorization');
         seen.push(auth === undefined ? 'none' : 'auth');
+        // sip-spike.md §1 bug 3: the re-sent INVITE carries one Via, not one per attempt.
+        vias.push(inv.request.headers.getAll('Via').length);
         if (auth === undefined) {
           inv.reject(407, 'Proxy Authentication Required', [['Proxy-Authenticate', server.challenge(Date.now())]]);
           return;
@@ -93,6 +96,7 @@ describe('SipUserAgent', () => {
     });
     expect(await result.promise).toBe('answered');
     expect(seen).toEqual(['none', 'auth']);
+    expect(vias).toEqual([1, 1]);
   });
 
   it('fails with the final status when the credentials are wrong, without retrying forever', async () => {
