@@ -9,24 +9,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/index.ts';
 import { createMemoryStore, type Store } from '../../src/store/index.ts';
 import { CallEngine } from '../../src/calls/index.ts';
-import type { ClientDirectory, InboundPhoneLeg, LegDriver, MediaEventListener, PhoneDialRequest, PhoneLeg, PhoneLegEvent } from '../../src/calls/index.ts';
-import { ACCOUNT, APP, FakeConnection, FakeEndpoint, FakeMedia, FakeWebhooks, T0, ids } from './fakes.ts';
-
-class FakeDriver implements LegDriver {
-  readonly requests: PhoneDialRequest[] = [];
-  readonly legs: { leg: PhoneLeg & { digits: string[]; canceled: boolean; hungUp: boolean }; emit: (e: PhoneLegEvent) => void; media: MediaEventListener }[] = [];
-  refuse: VoiceError | null = null;
-  dial(req: PhoneDialRequest, onEvent: (e: PhoneLegEvent) => void, onMedia: MediaEventListener): Promise<{ ok: true; value: PhoneLeg } | { ok: false; error: VoiceError }> {
-    this.requests.push(req);
-    if (this.refuse !== null) return Promise.resolve({ ok: false, error: this.refuse });
-    const endpoint = new FakeEndpoint(`P${String(this.legs.length)}`, onMedia);
-    const digits: string[] = [];
-    const leg = { endpoint, digits, canceled: false, hungUp: false, cancel() { leg.canceled = true; }, hangup() { leg.hungUp = true; } };
-    endpoint.sendDigits = (d: string): boolean => { digits.push(d); return true; };
-    this.legs.push({ leg, emit: onEvent, media: onMedia });
-    return Promise.resolve({ ok: true, value: leg });
-  }
-}
+import type { ClientDirectory, InboundPhoneLeg } from '../../src/calls/index.ts';
+import { ACCOUNT, APP, FakeConnection, FakeDriver, FakeEndpoint, FakeMedia, FakeWebhooks, T0, ids } from './fakes.ts';
 
 let clock: ManualClock;
 let store: Store;

@@ -9,7 +9,8 @@ import type { Logger } from '../../core/index.ts';
 import type { PhoneNumberRecord, SipTrunkRecord, Store } from '../../store/ports.ts';
 import { parseNameAddr, parseSipUri } from '../message/index.ts';
 import type { IncomingInvite } from '../ua/index.ts';
-import { countryOf, toE164 } from './numbers.ts';
+import { geoParams } from '../../core/index.ts';
+import { toE164 } from './numbers.ts';
 import { infoDigits } from './outbound.ts';
 import { ipMatches } from './screen.ts';
 
@@ -107,8 +108,6 @@ export async function acceptInbound(deps: InboundDeps, invite: IncomingInvite): 
     hangup: () => { session?.bye(); },
   };
   const callerName = fromAddr?.displayName ?? null;
-  const fromCountry = from.startsWith('+') ? countryOf(from) : '';
-  const toCountry = countryOf(called);
   const started = engine.incomingPhoneCall({
     accountSid: number.accountSid,
     phoneNumberSid: number.sid,
@@ -118,10 +117,7 @@ export async function acceptInbound(deps: InboundDeps, invite: IncomingInvite): 
     callerName,
     twiml,
     statusCallback: number.statusCallback === null ? null : { url: number.statusCallback, method: number.statusCallbackMethod },
-    params: {
-      ...(callerName === null ? {} : { CallerName: callerName }),
-      FromCountry: fromCountry, CallerCountry: fromCountry, ToCountry: toCountry, CalledCountry: toCountry,
-    },
+    params: { ...(callerName === null ? {} : { CallerName: callerName }), ...geoParams(from, called) },
     leg,
   });
   handle = started;
