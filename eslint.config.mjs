@@ -27,7 +27,8 @@ export default tseslint.config(
   },
   {
     files: ['packages/*/src/**/*.ts'],
-    ignores: ['**/*.test.ts', ...adapterFiles],
+    // The testkit is test infrastructure (free ports for the peers tests start), like the tests themselves.
+    ignores: ['**/*.test.ts', 'packages/testkit/**/*.ts', ...adapterFiles],
     rules: {
       'no-restricted-imports': [
         'error',

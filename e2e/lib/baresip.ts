@@ -4,11 +4,12 @@
  * WAV by the sndfile module, and control over ctrl_tcp (netstring-framed JSON commands and events).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type Socket } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@denwa/testkit';
+import { stopChild } from './process.ts';
 import { writeToneWav } from './tones.ts';
 
 export const BARESIP = process.env['DENWA_BARESIP'] ?? '/usr/bin/baresip';
@@ -33,23 +34,6 @@ export interface Baresip {
   /** The WAV files of what it received (`*-dec.wav`). */
   receivedWavs(): string[];
   stop(): Promise<void>;
-}
-
-function freePort(kind: 'udp' | 'tcp'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    if (kind === 'udp') {
-      const s = createSocket('udp4');
-      s.once('error', reject);
-      s.bind(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => { resolve(port); }); });
-      return;
-    }
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0); });
-    });
-  });
 }
 
 /** A port whose UDP and TCP and the next TCP port (baresip's TLS) look free. */
@@ -136,13 +120,7 @@ export async function startBaresip(options: { readonly hz: number; readonly user
     receivedWavs: () => readdirSync(rec).filter((f) => f.endsWith('-dec.wav')).map((f) => join(rec, f)),
     async stop() {
       ctl.destroy();
-      if (proc.exitCode === null) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => { proc.kill('SIGKILL'); }, 5000);
-          proc.on('exit', () => { clearTimeout(timer); resolve(); });
-          proc.kill('SIGTERM');
-        });
-      }
+      await stopChild(proc);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -5,10 +5,11 @@
  * cross it too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@denwa/testkit';
+import { stopChild } from './process.ts';
 
 export const KAMAILIO = process.env['DENWA_KAMAILIO'] ?? '/usr/sbin/kamailio';
 const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
@@ -27,14 +28,6 @@ export interface KamailioOptions {
   readonly realm: string;
   readonly username: string;
   readonly password: string;
-}
-
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => { resolve(port); }); });
-  });
 }
 
 function config(o: KamailioOptions, port: number): string {
@@ -91,7 +84,7 @@ ${o.phones.slice(1).map((p) => `    if ($rU == "${p.dialed}") { $ru = "sip:${p.u
 
 export async function startKamailio(options: KamailioOptions): Promise<Kamailio> {
   const dir = mkdtempSync(join(tmpdir(), 'denwa-kamailio-'));
-  const port = await freeUdpPort();
+  const port = await freePort();
   writeFileSync(join(dir, 'kamailio.cfg'), config(options, port));
   const log: string[] = [];
   const proc: ChildProcess = spawn(KAMAILIO, ['-f', join(dir, 'kamailio.cfg'), '-P', join(dir, 'kamailio.pid'), '-Y', dir, '-m', '64', '-M', '8', '-E', '-DD'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -107,13 +100,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     port,
     log,
     async stop() {
-      if (proc.exitCode === null) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => { proc.kill('SIGKILL'); }, 5000);
-          proc.on('exit', () => { clearTimeout(timer); resolve(); });
-          proc.kill('SIGTERM');
-        });
-      }
+      await stopChild(proc);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -5,7 +5,7 @@
  * 180 and 200 and re-sends the 2xx until the ACK (RFC 3261 §13.3.1.4), as the UA core will.
  */
 import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { freePort } from '@denwa/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock, type TimerHandle } from '../../core/index.ts';
 import type { SipRequest } from '../message/index.ts';
@@ -17,17 +17,6 @@ const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0
 
 let transport: SipTransport | null = null;
 afterEach(async () => { await transport?.close(); transport = null; });
-
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => { resolve(port); });
-    });
-  });
-}
 
 /** OPTIONS and BYE get 200; INVITE gets 180, then 200 with SDP re-sent (T1 doubling to T2) until its ACK. */
 class TestUas implements TransactionLayerUser {
@@ -91,7 +80,7 @@ class TestUas implements TransactionLayerUser {
 }
 
 async function runSipp(target: SipAddress, extra: readonly string[]): Promise<number | null> {
-  const port = await freeUdpPort();
+  const port = await freePort();
   const args = ['-sn', 'uac', `${target.address}:${String(target.port)}`, '-i', '127.0.0.1', '-p', String(port), '-m', '10', '-r', '5', '-l', '5', '-nostdin', '-timeout', '120', '-timeout_error', ...extra];
   return new Promise((resolve) => {
     const sipp = spawn(SIPP, args, { stdio: 'ignore' });

@@ -6,11 +6,11 @@
  * and sessions drained), never on timing.
  */
 import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@denwa/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../core/index.ts';
 import { bindSipUdp, type SipAddress, type SipTransport } from '../transport/index.ts';
@@ -30,17 +30,6 @@ afterEach(async () => {
   await Promise.all(transports.splice(0).map((t) => t.close()));
 });
 
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => { resolve(port); });
-    });
-  });
-}
-
 async function agent(handler: SipUaHandler, options: Partial<SipUserAgentOptions> = {}): Promise<{ ua: SipUserAgent; udp: SipTransport }> {
   const udp = await bindSipUdp({ address: '127.0.0.1', port: 0 });
   transports.push(udp);
@@ -51,7 +40,7 @@ async function agent(handler: SipUaHandler, options: Partial<SipUserAgentOptions
 
 /** Runs a scenario of `./sipp/` against `target`; resolves with sipp's exit code and its error log, if any. */
 async function sipp(scenario: string, target: SipAddress, calls: number, extra: readonly string[] = []): Promise<{ code: number | null; errors: string }> {
-  const port = await freeUdpPort();
+  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'denwa-sipp-'));
   const args = ['-sf', join(SCENARIOS, scenario), `${target.address}:${String(target.port)}`, '-s', 'denwa', '-i', '127.0.0.1', '-p', String(port),
     '-m', String(calls), '-l', '4', '-r', '20', '-nostdin', '-timeout', '30', '-timeout_error', '-trace_err', '-error_file', join(dir, 'errors.log'), ...extra];
