@@ -1,15 +1,15 @@
 /**
- * One SIP call leg terminated at Denwa: plain RTP/AVP on its own UDP port pair (RTP on an even
- * port, RTCP on the next), no ICE, no DTLS, no SRTP. The peer's SDP says where media goes until the
- * first valid RTP packet arrives; then media follows that packet's source (symmetric RTP, "comedia",
- * for NATed carriers). RFC 4733 digits become `dtmf` events, received RTP goes to the bridged leg
+ * One SIP call leg terminated at Denwa: RTP/AVP on its own UDP port pair (RTP on an even port, RTCP
+ * on the next), or SRTP keyed with SDES (`sdes-srtp.ts`); no ICE, no DTLS. The peer's SDP says where
+ * media goes until the first valid RTP packet arrives; then media follows that packet's source
+ * (symmetric RTP, "comedia", for NATed carriers). RFC 4733 digits become `dtmf` events, received RTP goes to the bridged leg
  * through its `sendRelayed`, and relayed, silence and DTMF packets leave through this leg's rewriter.
  * A bridged leg that hears nothing for `rtpTimeoutMs` while its peer should be sending emits `failed`.
  */
 import { randomBytes } from 'node:crypto';
 import { VoiceError } from '@denwa/protocol';
 import type { MediaCodec, MediaEndpoint, MediaEndpointEvent, MediaEventListener, MediaResult } from '../../calls/ports.ts';
-import type { Clock, Logger, TimerHandle } from '../../core/index.ts';
+import type { TimerHandle } from '../../core/index.ts';
 import { DtmfDetector, RtpRewriter, SpeechDetector, createRtpHeaderInfo, isRtcpPacket, rtpHeaderInfo } from '../rtp/index.ts';
 import {
   answerPlainRtp,
@@ -21,8 +21,11 @@ import {
   writePlainRtp,
   type AudioCodecName,
   type PlainRtpDescription,
+  type PlainRtpLocal,
   type PlainRtpMedia,
   type RtpCodec,
+  type SdesSuite,
+  type SrtpPolicy,
 } from '../sdp/index.ts';
 import { DtmfSender } from './dtmf-sender.ts';
 import { zeroCounters, type MediaCounters } from './endpoint-context.ts';
@@ -30,7 +33,9 @@ import { ImpairedSender, type DatagramSender, type MediaImpairment } from './imp
 import { relayPayloadMap, type RelayCodecs, type RelayLeg } from './relay-leg.ts';
 import { RtcpReporter, type LegStats } from './rtcp-reporter.ts';
 import { RtpLatch, type RtpAddress } from './rtp-latch.ts';
-import type { RtpPortPool, RtpSockets } from './rtp-ports.ts';
+import type { RtpContext } from './rtp-context.ts';
+import type { RtpSockets } from './rtp-ports.ts';
+import { SdesSrtp } from './sdes-srtp.ts';
 import { SilenceFiller } from './silence.ts';
 import { FILL_AFTER_MS } from './webrtc-endpoint.ts';
 
@@ -39,21 +44,6 @@ const RTCP_INTERVAL_MS = 5000;
 const PRIMARY = 1;
 const TELEPHONE_EVENT = 2;
 let rtpEndpointSequence = 0;
-
-/** What every SIP leg of one relay shares. */
-export interface RtpContext {
-  readonly clock: Clock;
-  readonly log: Logger;
-  /** Relay-wide counters, updated alongside each endpoint's own. */
-  readonly totals: MediaCounters;
-  /** The address SIP peers send to, written into every `c=`. */
-  readonly advertisedAddress: string;
-  readonly ports: RtpPortPool;
-  /** Silence from a sending peer after which the leg fails. */
-  readonly rtpTimeoutMs: number;
-  /** The endpoint closed: the relay forgets it. */
-  forget(endpoint: RtpEndpoint): void;
-}
 
 export class RtpEndpoint implements MediaEndpoint, RelayLeg {
   readonly id: string;
@@ -95,6 +85,7 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
   #lastRelayedAt = Number.NEGATIVE_INFINITY;
   readonly #filler = new SilenceFiller();
   #out: DatagramSender | null = null;
+  readonly #sdes = new SdesSrtp();
 
   constructor(ctx: RtpContext, label: string, onEvent: MediaEventListener) {
     this.#ctx = ctx;
@@ -104,7 +95,7 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
     this.#ssrc = randomBytes(4).readUInt32BE(0) || 1;
     this.#cname = randomBytes(8).toString('hex');
     this.#sessionId = String(ctx.clock.now());
-    this.#dtmfOut = new DtmfSender(ctx.clock, (packet, length, now) => this.#sendOwn(packet, length, now), 0);
+    this.#dtmfOut = new DtmfSender(ctx.clock, (packet, length, now) => this.#sendOwn(packet, length, now), 16);
   }
 
   /**
@@ -150,6 +141,11 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
     return this.#label;
   }
 
+  /** The SRTP suite in use (SDES), or null for plain RTP. */
+  get srtp(): SdesSuite | null {
+    return this.#sdes.suite;
+  }
+
   /** Where RTP goes now: the latched source, else the SDP's address; null when Denwa does not send. */
   get destination(): { readonly address: string; readonly port: number } | null {
     const to = this.#sendTo();
@@ -174,25 +170,27 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
     return this.#rtcp?.stats() ?? null;
   }
 
-  #local(): { sessionId: string; sessionVersion: number; address: string; port: number; rtcpPort: number } {
+  #local(crypto: readonly string[], protocol?: string): PlainRtpLocal {
     const port = this.localPort;
-    return { sessionId: this.#sessionId, sessionVersion: ++this.#sessionVersion, address: this.#ctx.advertisedAddress, port, rtcpPort: port + 1 };
+    return { sessionId: this.#sessionId, sessionVersion: ++this.#sessionVersion, address: this.#ctx.advertisedAddress, port, rtcpPort: port + 1, crypto, ...(protocol === undefined ? {} : { protocol }) };
   }
 
-  /** Denwa's offer (outbound SIP call) of `preferences`, answered later by {@link RtpEndpoint.applyAnswer}. */
-  makeOffer(preferences: readonly AudioCodecName[]): string {
+  /** Denwa's offer (outbound SIP call) of `preferences` and SDES-SRTP per `srtp`, answered later by {@link RtpEndpoint.applyAnswer}. */
+  makeOffer(preferences: readonly AudioCodecName[], srtp: SrtpPolicy = 'off'): string {
     this.#preferences = preferences;
     this.#offered = plainRtpOfferCodecs(preferences);
-    this.#localSdp = writePlainRtp(this.#local(), this.#offered, 'sendrecv');
+    const sdes = this.#sdes.offer(srtp);
+    this.#localSdp = writePlainRtp(this.#local(sdes.crypto, sdes.protocol), this.#offered, 'sendrecv');
     return this.#localSdp;
   }
 
-  /** Answers a SIP peer's offer (inbound SIP call) with the first of `preferences` it has. */
-  answerOffer(offer: PlainRtpDescription, preferences: readonly AudioCodecName[]): MediaResult<string> {
-    const media = answerPlainRtp(offer, preferences);
+  /** Answers a SIP peer's offer (inbound SIP call) with the first of `preferences` it has, SRTP (SDES) per `srtp`. */
+  answerOffer(offer: PlainRtpDescription, preferences: readonly AudioCodecName[], srtp: SrtpPolicy = 'optional'): MediaResult<string> {
+    const media = answerPlainRtp(offer, preferences, undefined, srtp);
     if (media instanceof VoiceError) return { ok: false, error: media };
     this.#preferences = preferences;
-    this.#localSdp = writePlainRtp(this.#local(), media.localCodecs, media.direction, offer);
+    this.#sdes.policy = srtp;
+    this.#localSdp = writePlainRtp(this.#local(this.#sdes.agree(media.srtp)), media.localCodecs, media.direction, offer);
     this.#negotiate(media);
     return { ok: true, value: this.#localSdp };
   }
@@ -205,8 +203,9 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
     if (this.#closed) return { ok: false, error: new VoiceError(53405, 'the media endpoint is closed') };
     const offered = this.#offered;
     if (offered === null) return { ok: false, error: new VoiceError(31400, 'no offer of Denwa is waiting for an answer') };
-    const media = readPlainRtpAnswer(sdp, offered);
+    const media = readPlainRtpAnswer(sdp, offered, this.#sdes);
     if (media instanceof VoiceError) return { ok: false, error: media };
+    this.#sdes.agree(media.srtp);
     this.#negotiate(media);
     return { ok: true, value: undefined };
   }
@@ -221,10 +220,10 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
     if (this.#closed || current === null) return { ok: false, error: new VoiceError(31400, 'no negotiated media session to re-offer') };
     const offer = parsePlainRtp(sdp);
     if (offer instanceof VoiceError) return { ok: false, error: offer };
-    const media = answerPlainRtp(offer, this.#preferences, current.primary);
+    const media = answerPlainRtp(offer, this.#preferences, current.primary, this.#sdes.policy);
     if (media instanceof VoiceError) return { ok: false, error: media };
     this.#offered = null;
-    this.#localSdp = writePlainRtp(this.#local(), media.localCodecs, media.direction, offer);
+    this.#localSdp = writePlainRtp(this.#local(this.#sdes.agree(media.srtp)), media.localCodecs, media.direction, offer);
     this.#negotiate(media);
     return { ok: true, value: this.#localSdp };
   }
@@ -277,8 +276,11 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
     this.counters.packetsIn++;
     this.#ctx.totals.packetsIn++;
     try {
-      if (rtcpPort || isRtcpPacket(buf, buf.length)) this.#receiveRtcp(buf, address, port, rtcpPort, now);
-      else this.#receiveRtp(buf, address, port, now);
+      const rtcp = rtcpPort || isRtcpPacket(buf, buf.length);
+      const plain = this.#sdes.active ? this.#sdes.unprotect(buf, rtcp) : buf; // SRTP: authenticated and decrypted in place
+      if (plain === null) this.#rejected();
+      else if (rtcp) this.#receiveRtcp(plain, address, port, rtcpPort, now);
+      else this.#receiveRtp(plain, address, port, now);
     } catch (err) {
       this.#drop();
       this.#ctx.log.error({ err, endpoint: this.id }, 'SIP media packet handling threw');
@@ -288,6 +290,11 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
   #drop(): void {
     this.counters.dropped++;
     this.#ctx.totals.dropped++;
+  }
+
+  #rejected(): void {
+    this.counters.srtpRejected++;
+    this.#ctx.totals.srtpRejected++;
   }
 
   #receiveRtcp(buf: Buffer, address: string, port: number, rtcpPort: boolean, now: number): void {
@@ -348,8 +355,10 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
     const socket = this.#sockets?.rtp;
     if (socket === undefined) return;
     this.#rtcp?.onSent(len - 12, buf.readUInt32BE(4), now);
+    const out = this.#sdes.protectRtp(buf, len); // SRTP: in place when there is room for the tag
+    if (out === null) return;
     this.counters.packetsOut++;
-    (this.#out ?? socket).send(buf, 0, len, to.port, to.address);
+    (this.#out ?? socket).send(out, 0, this.#sdes.length, to.port, to.address);
   }
 
   /** A plain RTP packet from the bridged leg: rewritten in place for this leg and sent. */
@@ -403,7 +412,7 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
     const primary = this.#media?.primary;
     const to = this.#sendTo();
     if (rewriter === null || primary === undefined || to === null) return;
-    const frame = this.#filler.next(primary.name, primary.pt, 0);
+    const frame = this.#filler.next(primary.name, primary.pt, 16);
     if (frame === null || !rewriter.rewrite(frame.packet, frame.length, now)) return;
     this.#transmit(frame.packet, frame.length, to, now);
   }
@@ -432,7 +441,8 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
     if (rtcp === null || socket === undefined || r === undefined) return;
     const to = this.#rtcpLatched ?? (isHoldAddress(r.rtcpAddress) ? null : { address: r.rtcpAddress, port: r.rtcpPort });
     if (to === null) return;
-    const report = rtcp.report(now);
+    const report = this.#sdes.protectRtcp(rtcp.report(now));
+    if (report === null) return;
     this.counters.rtcpOut++;
     this.counters.packetsOut++;
     socket.send(report, 0, report.length, to.port, to.address);

@@ -6,8 +6,9 @@
  */
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { VoiceError } from '@denwa/protocol';
-import type { MediaBridge, MediaEndpoint, MediaEndpointOptions, MediaOfferOptions, MediaPort, MediaResult } from '../../calls/ports.ts';
+import type { MediaEndpoint, MediaEndpointOptions, MediaOfferOptions, MediaPort, MediaResult } from '../../calls/ports.ts';
 import type { Clock, Logger, TimerHandle } from '../../core/index.ts';
+import { DEFAULT_OPUS_SETTINGS, type OpusSettings } from '../codec/index.ts';
 import { createDtlsCertificate, type DtlsCertificate } from '../dtls/index.ts';
 import {
   DEFAULT_RTP_PORTS,
@@ -23,8 +24,9 @@ import {
   type RtpPortRange,
 } from '../endpoint/index.ts';
 import { bindUdp, type DatagramIo, type DatagramSocket } from '../net/index.ts';
-import { PLAIN_RTP_DEFAULT_CODECS, answerPlainRtp, audioCodecName, parsePlainRtp, type AudioCodecName } from '../sdp/index.ts';
+import { PLAIN_RTP_DEFAULT_CODECS, answerPlainRtp, audioCodecName, parsePlainRtp, type AudioCodecName, type SrtpPolicy } from '../sdp/index.ts';
 import { ufragFromBindingRequest } from '../stun/index.ts';
+import { RelayBridge } from './bridge.ts';
 
 export interface MediaRelayOptions {
   /** Address to bind, e.g. `0.0.0.0` or `127.0.0.1`. */
@@ -51,6 +53,8 @@ export interface MediaRelayOptions {
   readonly rtpPorts?: RtpPortRange;
   /** A bridged SIP leg whose sending peer is silent this long (no RTP or RTCP) fails; default 30 000 ms. */
   readonly rtpTimeoutMs?: number;
+  /** The Opus side of bridges that transcode (default {@link DEFAULT_OPUS_SETTINGS}: 48 kHz PCM, complexity 5, 20 kbit/s, narrowband). */
+  readonly opus?: Partial<OpusSettings>;
 }
 
 /** The SIP legs' codecs from the caller's names (case-insensitive; unknown ones dropped), else PCMU, PCMA. */
@@ -122,7 +126,7 @@ export class MediaRelay implements MediaPort {
       advertisedAddress: options.advertisedAddress,
       ports,
       rtpTimeoutMs: options.rtpTimeoutMs ?? 30_000,
-      forget: (ep) => { this.#endpoints.delete(ep); },
+      forget: (ep) => { if (ep instanceof RtpEndpoint) this.#endpoints.delete(ep); },
     };
     this.#schedule();
     this.#scheduleFill();
@@ -227,25 +231,31 @@ export class MediaRelay implements MediaPort {
   }
 
   /**
-   * A plain RTP/AVP endpoint for an outbound SIP call: Denwa's offer of `opts.codecs` (PCMU, PCMA
-   * when none is known) plus telephone-event 101; the answer comes later through `applyAnswer`.
+   * An RTP endpoint for an outbound SIP call: Denwa's offer of `opts.codecs` (PCMU, PCMA when none
+   * is known) plus telephone-event 101; the answer comes later through `applyAnswer`. `opts.srtp`
+   * (SDES, RFC 4568): `off` (default) RTP/AVP; `optional` RTP/AVP with `a=crypto` (SRTP when the
+   * answer has one); `required` RTP/SAVP with `a=crypto`.
    * @throws VoiceError 53405 (rejects) when no RTP port pair of `rtpPorts` is free.
    */
   async rtpOffer(opts: MediaOfferOptions): Promise<{ readonly endpoint: MediaEndpoint; readonly sdp: string }> {
     const endpoint = await this.#createRtp(opts);
-    return { endpoint, sdp: endpoint.makeOffer(sipCodecs(opts.codecs)) };
+    return { endpoint, sdp: endpoint.makeOffer(sipCodecs(opts.codecs), opts.srtp ?? 'off') };
   }
 
   /**
-   * A plain RTP/AVP endpoint answering a SIP peer's offer (inbound SIP call). `ok: false` with a
-   * 31400 refusal for a bad or unacceptable SDP (SRTP, no codec of `opts.codecs`, no `c=`: SIP 488),
-   * checked before a port is taken, or with 53405 (SIP 503) when no RTP port pair is free.
+   * An RTP endpoint answering a SIP peer's offer (inbound SIP call). `opts.srtp` (default
+   * `optional`): SRTP keyed with SDES when the offer has a usable `a=crypto` (RTP/SAVP, or RTP/AVP
+   * "best effort"); `off` refuses RTP/SAVP; `required` refuses offers without SRTP. `ok: false` with
+   * a 31400 refusal for a bad or unacceptable SDP (SRTP against the policy or with no supported
+   * suite, no codec of `opts.codecs`, no `c=`: SIP 488), checked before a port is taken, or with
+   * 53405 (SIP 503) when no RTP port pair is free.
    */
-  async rtpAnswer(offerSdp: string, opts: MediaEndpointOptions & { readonly codecs?: readonly string[] }): Promise<MediaResult<{ readonly endpoint: MediaEndpoint; readonly sdp: string }>> {
+  async rtpAnswer(offerSdp: string, opts: MediaEndpointOptions & { readonly codecs?: readonly string[]; readonly srtp?: SrtpPolicy }): Promise<MediaResult<{ readonly endpoint: MediaEndpoint; readonly sdp: string }>> {
     const offer = parsePlainRtp(offerSdp);
     if (offer instanceof VoiceError) return { ok: false, error: offer };
     const codecs = sipCodecs(opts.codecs);
-    const acceptable = answerPlainRtp(offer, codecs);
+    const srtp = opts.srtp ?? 'optional';
+    const acceptable = answerPlainRtp(offer, codecs, undefined, srtp);
     if (acceptable instanceof VoiceError) return { ok: false, error: acceptable };
     let endpoint: RtpEndpoint;
     try {
@@ -254,7 +264,7 @@ export class MediaRelay implements MediaPort {
       if (err instanceof VoiceError) return { ok: false, error: err };
       throw err;
     }
-    const result = endpoint.answerOffer(offer, codecs);
+    const result = endpoint.answerOffer(offer, codecs, srtp);
     if (!result.ok) {
       endpoint.close();
       return result;
@@ -276,22 +286,15 @@ export class MediaRelay implements MediaPort {
     return endpoint;
   }
 
-  bridge(a: MediaEndpoint, b: MediaEndpoint): MediaBridge {
+  /**
+   * Relays media between two legs of this relay, both ways. Same codec on both: packets are
+   * rewritten and forwarded in place. Different codecs (Opus on one leg, PCMU or PCMA on the
+   * other): each direction is transcoded (see `relay/transcoder.ts`).
+   */
+  bridge(a: MediaEndpoint, b: MediaEndpoint): RelayBridge {
     const legs = (x: MediaEndpoint): x is WebRtcEndpoint | RtpEndpoint => x instanceof WebRtcEndpoint || x instanceof RtpEndpoint;
     if (!legs(a) || !legs(b)) throw new TypeError('bridge() takes endpoints of this relay');
-    a.attachSource(b);
-    b.attachSource(a);
-    a.setPeer(b);
-    b.setPeer(a);
-    let open = true;
-    return {
-      close: () => {
-        if (!open) return;
-        open = false;
-        if (a.peer === b) a.setPeer(null);
-        if (b.peer === a) b.setPeer(null);
-      },
-    };
+    return new RelayBridge(a, b, { opus: { ...DEFAULT_OPUS_SETTINGS, ...this.#options.opus }, log: this.#options.log });
   }
 
   #create(opts: MediaEndpointOptions): WebRtcEndpoint {

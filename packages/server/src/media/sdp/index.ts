@@ -30,4 +30,17 @@ export {
   type PlainRtpMedia,
   type PlainRtpRemote,
 } from './plain-rtp.ts';
+export {
+  SDES_KEY_LENGTH,
+  SDES_OFFER_SUITES,
+  answerSdes,
+  cryptoAttribute,
+  isSavp,
+  parseCryptoAttribute,
+  readSdesAnswer,
+  type SdesKey,
+  type SdesLine,
+  type SdesSuite,
+  type SrtpPolicy,
+} from './sdes.ts';
 export { SIP_PTIME_MS, SIP_TELEPHONE_EVENT_FMTP, writePlainRtp, type PlainRtpLocal, type PlainRtpMirror } from './plain-rtp-writer.ts';

@@ -1,8 +1,8 @@
 /**
- * Writes Denwa's SDP for a SIP leg (plain RTP/AVP): session-level `c=`, one audio m-line with
- * rtpmap lines, `a=fmtp:<te> 0-16`, `a=ptime:20`, `a=rtcp` for the RTCP port, and the direction.
- * No ICE, DTLS, rtcp-mux or `a=ssrc`. An answer mirrors the offer's other m-lines with port 0
- * (RFC 3264 §6). Lines end with CRLF.
+ * Writes Denwa's SDP for a SIP leg (RTP/AVP, or RTP/SAVP with SDES): session-level `c=`, one audio
+ * m-line with rtpmap lines, `a=fmtp:<te> 0-16`, `a=ptime:20`, `a=rtcp` for the RTCP port, Denwa's
+ * `a=crypto` lines when SRTP is keyed with SDES, and the direction. No ICE, DTLS, rtcp-mux or
+ * `a=ssrc`. An answer mirrors the offer's other m-lines with port 0 (RFC 3264 §6). Lines end with CRLF.
  */
 import { OPUS_FMTP } from './constants.ts';
 import { isIpv6 } from './sdp-writer.ts';
@@ -26,13 +26,17 @@ export interface PlainRtpLocal {
   readonly port: number;
   /** The RTCP port, written as `a=rtcp` (RFC 3605), or null to write none. */
   readonly rtcpPort: number | null;
+  /** `a=crypto` values (RFC 4568) of Denwa's keys; absent or empty: no SDES. */
+  readonly crypto?: readonly string[];
+  /** The profile of Denwa's offer (`RTP/SAVP` when SRTP is required); default `RTP/AVP`. Answers echo the offer's. */
+  readonly protocol?: string;
 }
 
 /** The peer's m-lines, for an answer: all but `audioIndex` are rejected with port 0. */
 export interface PlainRtpMirror {
   readonly media: readonly MediaLine[];
   readonly audioIndex: number;
-  /** The audio m-line's protocol, echoed (`RTP/AVP` or `RTP/AVPF`). */
+  /** The audio m-line's protocol, echoed (`RTP/AVP`, `RTP/AVPF`, `RTP/SAVP` or `RTP/SAVPF`). */
   readonly protocol: string;
 }
 
@@ -56,6 +60,7 @@ function audioLines(local: PlainRtpLocal, codecs: readonly RtpCodec[], direction
   }
   lines.push(`a=ptime:${SIP_PTIME_MS}`);
   if (local.rtcpPort !== null) lines.push(`a=rtcp:${local.rtcpPort}`);
+  for (const crypto of local.crypto ?? []) lines.push(`a=crypto:${crypto}`);
   lines.push(`a=${direction}`);
   return lines;
 }
@@ -70,10 +75,12 @@ export function writePlainRtp(local: PlainRtpLocal, codecs: readonly RtpCodec[],
   check(IPV4.test(local.address) || isIpv6(local.address), 'address must be an IPv4 or IPv6 address');
   check(isPort(local.port) && (local.rtcpPort === null || isPort(local.rtcpPort)), 'ports must be 1-65535');
   check(codecs.length > 0 && codecs.every((c) => Number.isInteger(c.pt) && c.pt >= 0 && c.pt <= 127), 'codecs must be payload types 0-127');
+  check((local.crypto ?? []).every((c) => /^\d{1,9} [A-Z0-9_]+ inline:[A-Za-z0-9+/=]+$/.test(c)), 'crypto must be "<tag> <suite> inline:<base64>"');
+  check(local.protocol === undefined || local.protocol === 'RTP/AVP' || local.protocol === 'RTP/SAVP', 'protocol must be RTP/AVP or RTP/SAVP');
   const ip = local.address.includes(':') ? 'IP6' : 'IP4';
   const lines = ['v=0', `o=- ${local.sessionId} ${local.sessionVersion} IN ${ip} ${local.address}`, 's=Denwa', `c=IN ${ip} ${local.address}`, 't=0 0'];
   if (mirror === undefined) {
-    lines.push(...audioLines(local, codecs, direction, 'RTP/AVP'));
+    lines.push(...audioLines(local, codecs, direction, local.protocol ?? 'RTP/AVP'));
   } else {
     mirror.media.forEach((line, i) => {
       if (i === mirror.audioIndex) lines.push(...audioLines(local, codecs, direction, mirror.protocol));

@@ -72,7 +72,6 @@ describe('parsePlainRtp', () => {
   });
 
   it.each([
-    ['SDES-SRTP', BARESIP_OFFER.replace('RTP/AVP', 'RTP/SAVP'), 'bad-protocol', /SDES-SRTP/],
     ['DTLS-SRTP', BARESIP_OFFER.replace('RTP/AVP', 'UDP/TLS/RTP/SAVPF'), 'bad-protocol', /DTLS-SRTP/],
     ['no c=', BARESIP_OFFER.replace('c=IN IP4 192.0.2.10\r\n', ''), 'no-connection', /no c=/],
     ['a host name in c=', BARESIP_OFFER.replace('c=IN IP4 192.0.2.10', 'c=IN IP4 pbx.example.com'), 'no-connection', /unicast/],
@@ -89,6 +88,18 @@ describe('parsePlainRtp', () => {
 });
 
 describe('answerPlainRtp', () => {
+  it('refuses RTP/SAVP without a usable a=crypto (and any RTP/SAVP when SRTP is off) with 31400', () => {
+    const savp = parsed(BARESIP_OFFER.replace('RTP/AVP', 'RTP/SAVP'));
+    expect(savp.protocol).toBe('RTP/SAVP');
+    for (const policy of ['off', 'optional', 'required'] as const) {
+      const refused = answerPlainRtp(savp, ['PCMU'], undefined, policy);
+      expect(refused).toBeInstanceOf(VoiceError);
+      expect(sdpRefusalReason(refused)).toBe('bad-protocol');
+      expect((refused as VoiceError).message).toMatch(/SDES-SRTP/);
+    }
+    expect(negotiated(answerPlainRtp(parsed(BARESIP_OFFER), ['PCMU'])).srtp).toBeNull();
+  });
+
   it('picks the first preferred codec on the offer\'s payload type, with telephone-event', () => {
     const m = negotiated(answerPlainRtp(parsed(BARESIP_OFFER), ['PCMU', 'PCMA']));
     expect(m.primary).toEqual({ name: 'PCMU', pt: 0, clockRate: 8000, channels: 1 });

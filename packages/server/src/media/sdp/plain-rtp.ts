@@ -2,21 +2,22 @@
  * Plain RTP/AVP offer/answer for SIP legs (a carrier, a SIP phone): no ICE, no DTLS, no rtcp-mux
  * requirement, no `a=ssrc`. Reads a SIP peer's SDP (static payload types 0 and 8 need no rtpmap),
  * chooses the codecs, and decides where media goes (`c=` and the m-line port, `a=rtcp`) and which
- * way it flows (RFC 3264 §6.1 and §8.4 hold, `c=0.0.0.0` included). SRTP is refused for now: RTP/SAVP
- * (SDES) and UDP/TLS/RTP/SAVP (DTLS) m-lines get a `bad-protocol` refusal. Writing is in
- * `plain-rtp-writer.ts`. Pure: no I/O.
+ * way it flows (RFC 3264 §6.1 and §8.4 hold, `c=0.0.0.0` included). SRTP keyed with SDES (RTP/SAVP,
+ * or RTP/AVP with `a=crypto`) follows the leg's {@link SrtpPolicy} (`sdes.ts`); DTLS-SRTP
+ * (UDP/TLS/RTP/SAVP) gets a `bad-protocol` refusal. Writing is in `plain-rtp-writer.ts`. Pure: no I/O.
  */
 import { VoiceError } from '@denwa/protocol';
 import { OFFER_PAYLOAD_TYPES, SUPPORTED_CODECS } from './constants.ts';
 import { answerDirection, chooseCodecs, directionOf, negotiatedCodec, reverseDirection, telephoneEventCodec } from './negotiate.ts';
 import { NO_COMMON_CODEC, sdpRefusal } from './refusal.ts';
-import { attribute, printable, readMediaLine, splitSdp, type Section } from './sdp-lines.ts';
+import { answerSdes, parseCryptoAttribute, readSdesAnswer, type SdesKey, type SdesLine, type SdesSuite, type SrtpPolicy } from './sdes.ts';
+import { attribute, attributes, printable, readMediaLine, splitSdp, type Section } from './sdp-lines.ts';
 import { parseStructured, readCodecs, readDirection } from './sdp-reader.ts';
 import { isIpv6 } from './sdp-writer.ts';
 import type { AudioCodecName, MediaDirection, MediaLine, NegotiatedCodec, RtpCodec, SdpCodec, TelephoneEventCodec } from './types.ts';
 
-/** Transport protocols accepted on a SIP leg's audio m-line (AVPF is AVP with RTCP feedback). */
-export const PLAIN_RTP_PROTOCOLS: readonly string[] = ['RTP/AVP', 'RTP/AVPF'];
+/** Transport protocols read on a SIP leg's audio m-line (AVPF is AVP with RTCP feedback; SAVP needs SDES, see `sdes.ts`). */
+export const PLAIN_RTP_PROTOCOLS: readonly string[] = ['RTP/AVP', 'RTP/AVPF', 'RTP/SAVP', 'RTP/SAVPF'];
 
 /** The telephone-event payload type of Denwa's SIP offers (the usual choice of SIP stacks). */
 export const PLAIN_RTP_TELEPHONE_EVENT: RtpCodec = { pt: 101, name: 'telephone-event', clockRate: 8000, channels: 1 };
@@ -32,7 +33,7 @@ export interface PlainRtpDescription {
   readonly media: readonly MediaLine[];
   /** Index of the audio m-line in {@link PlainRtpDescription.media}. */
   readonly audioIndex: number;
-  /** `RTP/AVP` or `RTP/AVPF`, echoed in an answer. */
+  /** `RTP/AVP`, `RTP/AVPF`, `RTP/SAVP` or `RTP/SAVPF`, echoed in an answer. */
   readonly protocol: string;
   /** Where the peer receives RTP: the audio `c=` (else the session's); `0.0.0.0` is an RFC 2543 hold. */
   readonly address: string;
@@ -45,6 +46,8 @@ export interface PlainRtpDescription {
   readonly direction: MediaDirection;
   /** Supported codecs in m-line order (others, such as G722, CN or opus variants, are left out). */
   readonly codecs: readonly SdpCodec[];
+  /** The audio m-line's `a=crypto` lines (RFC 4568), in order. */
+  readonly crypto: readonly SdesLine[];
 }
 
 /** Where Denwa sends a SIP leg's media, from the peer's SDP (comedia may replace it later). */
@@ -74,6 +77,8 @@ export interface PlainRtpMedia {
   readonly remote: PlainRtpRemote;
   /** The payload types Denwa lists in its own SDP for this exchange. */
   readonly localCodecs: readonly RtpCodec[];
+  /** The peer's SDES key when SRTP was agreed, else null (plain RTP). */
+  readonly srtp: SdesKey | null;
 }
 
 /** True when `direction` includes sending. */
@@ -99,9 +104,6 @@ function pickAudio(media: readonly MediaLine[]): number | VoiceError {
 }
 
 function protocolRefusal(protocol: string): VoiceError {
-  if (protocol === 'RTP/SAVP' || protocol === 'RTP/SAVPF') {
-    return sdpRefusal('bad-protocol', `the audio m-line uses ${protocol} (SDES-SRTP), which SIP legs do not support yet; offer RTP/AVP`);
-  }
   if (protocol.startsWith('UDP/TLS/')) {
     return sdpRefusal('bad-protocol', `the audio m-line uses ${printable(protocol)} (DTLS-SRTP), which SIP legs do not support; offer RTP/AVP`);
   }
@@ -164,6 +166,7 @@ export function parsePlainRtp(sdp: string): PlainRtpDescription | VoiceError {
       rtcpMux: attribute(section, 'rtcp-mux') !== undefined,
       direction: readDirection(section) ?? readDirection(split.session) ?? 'sendrecv',
       codecs,
+      crypto: attributes(section, 'crypto').map(parseCryptoAttribute),
     };
   } catch (err) {
     return sdpRefusal('unparseable', 'SDP could not be parsed', err);
@@ -193,9 +196,13 @@ function sameCodec(a: RtpCodec, b: RtpCodec): boolean {
  * Answers a SIP peer's offer: the first of `preferences` the offer has (or `keep`, the codec in use,
  * on a re-offer), on the offer's payload type, plus its telephone-event/8000. Denwa's direction is
  * RFC 3264 §6.1's answer to the offer's (`sendonly` → `recvonly`, `inactive` → `inactive`, a
- * `c=0.0.0.0` hold → Denwa does not send). A refusal (31400, `no-common-codec`) when nothing matches.
+ * `c=0.0.0.0` hold → Denwa does not send). SRTP as {@link answerSdes} decides under `srtp` (default
+ * off: an RTP/SAVP offer is refused, `a=crypto` on RTP/AVP ignored). A refusal (31400,
+ * `no-common-codec` or `bad-protocol`) when nothing matches.
  */
-export function answerPlainRtp(offer: PlainRtpDescription, preferences: readonly AudioCodecName[], keep?: NegotiatedCodec): PlainRtpMedia | VoiceError {
+export function answerPlainRtp(offer: PlainRtpDescription, preferences: readonly AudioCodecName[], keep?: NegotiatedCodec, srtp: SrtpPolicy = 'off'): PlainRtpMedia | VoiceError {
+  const key = answerSdes(offer.protocol, offer.crypto, srtp);
+  if (key instanceof Error) return key;
   const choice = chooseCodecs(offer.codecs, preferences, true, keep);
   if (choice === undefined) return sdpRefusal('no-common-codec', NO_COMMON_CODEC);
   const telephoneEvents = choice.telephoneEvents.map(telephoneEventCodec);
@@ -210,6 +217,7 @@ export function answerPlainRtp(offer: PlainRtpDescription, preferences: readonly
     remoteDirection,
     remote: remoteOf(offer),
     localCodecs: [choice.primary, ...choice.telephoneEvents].map((c) => ({ pt: c.pt, name: c.name, clockRate: c.clockRate, channels: c.channels })),
+    srtp: key,
   };
 }
 
@@ -222,11 +230,18 @@ export function plainRtpOfferCodecs(preferences: readonly AudioCodecName[]): Rtp
 /**
  * Reads a SIP peer's answer to Denwa's offer of `offered`. The primary codec is the answer's first
  * codec that was offered (matched by name and rate: a dynamic payload type may be renumbered, and
- * Denwa then sends with the answer's number and accepts both). Never throws.
+ * Denwa then sends with the answer's number and accepts both). `crypto`: the SDES suites Denwa
+ * offered by tag (none: plain RTP) and its policy ({@link readSdesAnswer}). Never throws.
  */
-export function readPlainRtpAnswer(sdp: string, offered: readonly RtpCodec[]): PlainRtpMedia | VoiceError {
+export function readPlainRtpAnswer(
+  sdp: string,
+  offered: readonly RtpCodec[],
+  crypto: { readonly offered: ReadonlyMap<number, SdesSuite>; readonly policy: SrtpPolicy } = { offered: new Map(), policy: 'off' },
+): PlainRtpMedia | VoiceError {
   const answer = parsePlainRtp(sdp);
   if (answer instanceof VoiceError) return answer;
+  const key = readSdesAnswer(answer.protocol, answer.crypto, crypto.offered, crypto.policy);
+  if (key instanceof Error) return key;
   const agreed = answer.codecs.filter((c) => offered.some((o) => sameCodec(o, c)));
   const order = agreed.flatMap((c) => (c.name === 'telephone-event' ? [] : [c.name]));
   const choice = chooseCodecs(agreed, order, true);
@@ -250,6 +265,7 @@ export function readPlainRtpAnswer(sdp: string, offered: readonly RtpCodec[]): P
     remoteDirection,
     remote: remoteOf(answer),
     localCodecs: offered,
+    srtp: key,
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * `media/srtp/`: SRTP and SRTCP (RFC 3711, RFC 7714) for the media relay, in place on caller buffers,
- * with no allocation per packet on the fast paths. Keys come from DTLS-SRTP (RFC 5764 §4.2).
+ * with no allocation per packet on the fast paths. Keys come from DTLS-SRTP (RFC 5764 §4.2) or SDES (RFC 4568).
  * @packageDocumentation
  */
 export { SrtpSession, type SrtpDirection, type SrtpSessionOptions } from './srtp-session.ts';

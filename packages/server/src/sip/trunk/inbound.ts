@@ -75,6 +75,7 @@ export async function acceptInbound(deps: InboundDeps, invite: IncomingInvite): 
   const answered = await deps.media.rtpAnswer(invite.sdp, {
     label: `${trunk.sid} ${invite.callId}`,
     codecs: trunk.codecs,
+    srtp: trunk.srtp,
     onEvent: (event: MediaEndpointEvent) => { handle?.media(event); },
   });
   if (!answered.ok) {

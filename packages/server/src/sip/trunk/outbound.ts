@@ -54,6 +54,8 @@ interface Route {
   readonly from: string;
   readonly proxy: string;
   readonly codecs: readonly string[];
+  /** SDES-SRTP on the leg: the trunk's setting; `optional` for a `sips:` URI; else off. */
+  readonly srtp: 'off' | 'optional' | 'required';
   readonly credentials?: { readonly username: string; readonly password: string };
 }
 
@@ -76,7 +78,10 @@ export async function routeFor(deps: OutboundDeps, trunk: SipTrunkRecord | null,
     const proxy = await proxyUri(deps, `${uri.host.includes(':') ? `[${uri.host}]` : uri.host}${uri.port === null ? '' : `:${String(uri.port)}`}`, transport);
     if (proxy === null) return new VoiceError(13224, `the host of ${req.to} does not resolve`);
     const from = `<sip:${callerE164 ?? 'anonymous'}@${deps.host}>`;
-    return { uri: req.to, to: `<${req.to}>`, from, proxy, codecs: [...new Set([...req.codecs, 'PCMU', 'PCMA'])], ...(req.credentials === undefined ? {} : { credentials: req.credentials }) };
+    return {
+      uri: req.to, to: `<${req.to}>`, from, proxy, codecs: [...new Set([...req.codecs, 'PCMU', 'PCMA'])], srtp: uri.scheme === 'sips' ? 'optional' : 'off',
+      ...(req.credentials === undefined ? {} : { credentials: req.credentials }),
+    };
   }
   if (!isE164(req.to)) return new VoiceError(13224, `not an E.164 number: ${req.to}`);
   if (trunk === null) return new VoiceError(13224, 'no SIP trunk is configured for the phone network');
@@ -95,7 +100,7 @@ export async function routeFor(deps: OutboundDeps, trunk: SipTrunkRecord | null,
   const passthrough = req.codecs.filter((c) => trunk.codecs.some((t) => t.toLowerCase() === c.toLowerCase()));
   const codecs = [...new Set([...passthrough, ...trunk.codecs])];
   return {
-    uri, to: `<sip:${user}@${host}>`, from: `<sip:${fromUser}@${deps.host}>`, proxy, codecs,
+    uri, to: `<sip:${user}@${host}>`, from: `<sip:${fromUser}@${deps.host}>`, proxy, codecs, srtp: trunk.srtp,
     ...(trunk.username === null ? {} : { credentials: { username: trunk.username, password: trunk.password ?? '' } }),
   };
 }
@@ -112,7 +117,7 @@ export async function dialOut(
   if (route instanceof VoiceError) return refuse(route.code === 13227 ? 13227 : 13224, route.message);
   let offer: Awaited<ReturnType<MediaPort['rtpOffer']>>;
   try {
-    offer = await deps.media.rtpOffer({ label: req.label, codecs: route.codecs, onEvent: onMedia });
+    offer = await deps.media.rtpOffer({ label: req.label, codecs: route.codecs, srtp: route.srtp, onEvent: onMedia });
   } catch (err) {
     return refuse(31000, `no RTP port for the phone leg: ${err instanceof Error ? err.message : String(err)}`);
   }
