@@ -177,7 +177,7 @@ for (let run = 1; run <= runs; run++) {
     const line = {
       scenario,
       relay,
-      ...(scenario === 'transcode' ? { opus_pcm_rate: Number(values['opus-rate'] || 48000) } : {}),
+      ...(scenario === 'transcode' ? { opus_pcm_rate: Number(values['opus-rate'] || 8000) } : {}),
       run,
       calls,
       seconds,
@@ -210,5 +210,5 @@ for (const [relay, lines] of Object.entries(all)) {
     summary[relay][key] = round(median(lines.map((l) => l[key] ?? Number.NaN)));
   }
 }
-console.log(JSON.stringify({ summary: { scenario, ...(scenario === 'transcode' ? { opus_pcm_rate: Number(values['opus-rate'] || 48000) } : {}), calls, seconds, runs, medians: summary } }));
+console.log(JSON.stringify({ summary: { scenario, ...(scenario === 'transcode' ? { opus_pcm_rate: Number(values['opus-rate'] || 8000) } : {}), calls, seconds, runs, medians: summary } }));
 process.exit(0);

@@ -46,8 +46,12 @@ export interface OpusSettings {
   readonly maxBandwidth: OpusBandwidth;
 }
 
-/** Opus settings for G.711 sources: 48 kHz PCM, complexity 5, 20 kbit/s, narrowband. */
-export const DEFAULT_OPUS_SETTINGS: OpusSettings = { pcmRate: 48000, complexity: 5, bitrate: 20_000, maxBandwidth: 'narrowband' };
+/**
+ * Opus settings for G.711 sources: 8 kHz PCM (libopus decodes to and encodes from the G.711 rate with
+ * its own filtered resampling, about half the cost of 48 kHz plus Denwa's resampler: `bench/README.md`),
+ * complexity 5, 20 kbit/s, narrowband.
+ */
+export const DEFAULT_OPUS_SETTINGS: OpusSettings = { pcmRate: 8000, complexity: 5, bitrate: 20_000, maxBandwidth: 'narrowband' };
 
 /** 120 ms of G.711, the longest payload a decoder takes. */
 const G711_MAX = 960;

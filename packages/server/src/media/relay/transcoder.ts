@@ -143,8 +143,11 @@ export class Transcoder {
     if (samples <= 0) return this.#drop();
     const resampler = this.#resampler;
     if (resampler === null) {
-      this.#fifo.set(this.#pcm.subarray(0, samples), this.#fill);
-      this.#fill += samples;
+      const fifo = this.#fifo;
+      const pcm = this.#pcm;
+      const fill = this.#fill;
+      for (let i = 0; i < samples; i++) fifo[fill + i] = pcm[i] ?? 0;
+      this.#fill = fill + samples;
     } else {
       this.#fill += resampler.process(this.#pcm, 0, samples, this.#fifo, this.#fill);
     }
