@@ -188,3 +188,20 @@ describe('SipEdge: registering trunks', () => {
     expect(seen.some((s) => s.expires === '0')).toBe(true);
   });
 });
+
+describe('SipEdge: keep-alive', () => {
+  it('sends OPTIONS to every trunk and records who answers', async () => {
+    const carrier = await agent({ invite: () => undefined });
+    const live = trunk({ host: `127.0.0.1:${String(carrier.transport.local.port)}` });
+    const silent = await bindSipUdp({ address: '127.0.0.1', port: 0 });
+    closers.push(() => silent.close());
+    const dead = trunk({ host: `127.0.0.1:${String(silent.local.port)}` });
+    await store.sipTrunks.insert(live);
+    await store.sipTrunks.insert(dead);
+    await edge.refreshTrunks();
+    const deadline = Date.now() + 5000;
+    while (edge.trunkReachability().size < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(edge.trunkReachability().get(live.sid)).toBe(200);
+    expect(edge.trunkReachability().get(dead.sid)).toBe(408);
+  }, 10_000);
+});

@@ -1,8 +1,9 @@
 /**
  * Keeps one REGISTER per trunk that asks for it (`register: true`): started at start-up, restarted
  * when the trunk's settings change, removed (Expires: 0) when the trunk goes or stops asking. Checked
- * against the store every 30 s, so REST changes apply without a restart. State changes are logged
- * with the trunk's sid, never its password.
+ * against the store every 30 s, so REST changes apply without a restart. Every 30 s each trunk also
+ * gets an OPTIONS keep-alive (it keeps NAT bindings open and tells whether the carrier answers).
+ * State changes are logged with the trunk's sid, never its password.
  */
 import type { Clock, Logger, TimerHandle } from '../../core/index.ts';
 import type { SipTrunkRecord } from '../../store/ports.ts';
@@ -28,6 +29,8 @@ function fingerprint(t: SipTrunkRecord): string {
 export class TrunkRegistrations {
   readonly #d: TrunkRegistrationsDeps;
   readonly #active = new Map<string, { readonly fingerprint: string; readonly registration: Registration }>();
+  /** The last OPTIONS status of each trunk (408 when it did not answer). */
+  readonly #reachability = new Map<string, number>();
   #timer: TimerHandle | null = null;
   #closed = false;
   #running: Promise<void> = Promise.resolve();
@@ -52,7 +55,27 @@ export class TrunkRegistrations {
     return new Map([...this.#active].map(([sid, a]) => [sid, a.registration.state]));
   }
 
+  /** The last keep-alive status of each trunk by sid (any final status means it answers; 408: silent). */
+  reachability(): ReadonlyMap<string, number> {
+    return this.#reachability;
+  }
+
+  /** Sends OPTIONS to every trunk and records who answers; state changes are logged. */
+  async ping(): Promise<void> {
+    const trunks = await this.#d.trunks();
+    await Promise.all(trunks.map(async (t) => {
+      const uri = await this.#d.proxyUri(t.outboundProxy ?? t.host, t.transport);
+      if (uri === null || this.#closed) return;
+      const status = await this.#d.ua.ping(uri);
+      const before = this.#reachability.get(t.sid);
+      this.#reachability.set(t.sid, status);
+      if (before === undefined || (before === 408) !== (status === 408)) this.#d.log.info({ trunkSid: t.sid, status }, status === 408 ? 'trunk does not answer OPTIONS' : 'trunk answers OPTIONS');
+    }));
+    for (const sid of [...this.#reachability.keys()]) if (!trunks.some((t) => t.sid === sid)) this.#reachability.delete(sid);
+  }
+
   async reconcile(): Promise<void> {
+    void this.ping().catch((err: unknown) => { this.#d.log.error({ err }, 'trunk keep-alive failed'); });
     const wanted = (await this.#d.trunks()).filter((t) => t.register && t.username !== null);
     const seen = new Set<string>();
     for (const trunk of wanted) {

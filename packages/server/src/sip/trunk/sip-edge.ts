@@ -127,6 +127,11 @@ export class SipEdge implements LegDriver {
     return this.#registrations.reconcile();
   }
 
+  /** Each trunk's last OPTIONS keep-alive status by trunk sid (408: no answer). */
+  trunkReachability(): ReadonlyMap<string, number> {
+    return this.#registrations.reachability();
+  }
+
   /** Each registering trunk's registration state by trunk sid. */
   registrationStates(): ReadonlyMap<string, string> {
     return this.#registrations.states();
