@@ -11,7 +11,7 @@ import { OFFER_PAYLOAD_TYPES, SUPPORTED_CODECS } from './constants.ts';
 import { answerDirection, chooseCodecs, directionOf, negotiatedCodec, reverseDirection, telephoneEventCodec } from './negotiate.ts';
 import { NO_COMMON_CODEC, sdpRefusal } from './refusal.ts';
 import { answerSdes, parseCryptoAttribute, readSdesAnswer, type SdesKey, type SdesLine, type SdesSuite, type SrtpPolicy } from './sdes.ts';
-import { attribute, attributes, printable, readMediaLine, splitSdp, type Section } from './sdp-lines.ts';
+import { attribute, attributes, printable, readAudioSection, type Section } from './sdp-lines.ts';
 import { parseStructured, readCodecs, readDirection } from './sdp-reader.ts';
 import { isIpv6 } from './sdp-writer.ts';
 import type { AudioCodecName, MediaDirection, MediaLine, NegotiatedCodec, RtpCodec, SdpCodec, TelephoneEventCodec } from './types.ts';
@@ -138,21 +138,11 @@ function readRtcp(media: Section): PlainRtpDescription['rtcp'] {
  */
 export function parsePlainRtp(sdp: string): PlainRtpDescription | VoiceError {
   try {
-    const split = splitSdp(sdp);
-    if (split instanceof VoiceError) return split;
-    const media: MediaLine[] = [];
-    for (const section of split.media) {
-      const line = readMediaLine(section);
-      if (line instanceof VoiceError) return line;
-      media.push(line);
-    }
-    const audioIndex = pickAudio(media);
-    if (audioIndex instanceof VoiceError) return audioIndex;
-    const line = media[audioIndex];
-    const section = split.media[audioIndex];
-    if (line === undefined || section === undefined) return sdpRefusal('no-audio', 'no audio m-line');
+    const audio = readAudioSection(sdp, pickAudio);
+    if (audio instanceof VoiceError) return audio;
+    const { media, audioIndex, line, section } = audio;
     if (!PLAIN_RTP_PROTOCOLS.includes(line.protocol)) return protocolRefusal(line.protocol);
-    const address = readConnection(section, split.session);
+    const address = readConnection(section, audio.session);
     if (address instanceof VoiceError) return address;
     const codecs = readCodecs(line.formats, parseStructured(section));
     if (!codecs.some((c) => c.name !== 'telephone-event')) return sdpRefusal('no-common-codec', NO_COMMON_CODEC);
@@ -164,7 +154,7 @@ export function parsePlainRtp(sdp: string): PlainRtpDescription | VoiceError {
       port: line.port,
       rtcp: readRtcp(section),
       rtcpMux: attribute(section, 'rtcp-mux') !== undefined,
-      direction: readDirection(section) ?? readDirection(split.session) ?? 'sendrecv',
+      direction: readDirection(section) ?? readDirection(audio.session) ?? 'sendrecv',
       codecs,
       crypto: attributes(section, 'crypto').map(parseCryptoAttribute),
     };

@@ -3,7 +3,7 @@
  * sections, simple attribute look-ups, and the m-line itself. Structured attributes (rtpmap, fmtp,
  * rtcp-fb, ssrc, candidate, extmap) are left to sdp-transform in `sdp-reader.ts`.
  */
-import type { VoiceError } from '@denwa/protocol';
+import { VoiceError } from '@denwa/protocol';
 import { MAX_SDP_LENGTH } from './constants.ts';
 import { sdpRefusal } from './refusal.ts';
 import type { MediaLine } from './types.ts';
@@ -129,4 +129,35 @@ export function readOrigin(session: Section): { sessionId: string; sessionVersio
 export function printable(text: string): string {
   const clean = text.replace(/[^\x20-\x7e]/g, '?');
   return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
+}
+
+/** The m-line a description is about, chosen by the caller from all of them. */
+export interface AudioSection {
+  readonly session: Section;
+  /** Every m-line, in order (an answer keeps them all). */
+  readonly media: readonly MediaLine[];
+  readonly audioIndex: number;
+  readonly line: MediaLine;
+  readonly section: Section;
+}
+
+/**
+ * Splits a description, reads every m-line and picks the audio one with `pick`: the first steps of
+ * reading a WebRTC offer and a SIP offer or answer alike.
+ */
+export function readAudioSection(sdp: string, pick: (media: readonly MediaLine[]) => number | VoiceError): AudioSection | VoiceError {
+  const split = splitSdp(sdp);
+  if (split instanceof VoiceError) return split;
+  const media: MediaLine[] = [];
+  for (const section of split.media) {
+    const line = readMediaLine(section);
+    if (line instanceof VoiceError) return line;
+    media.push(line);
+  }
+  const audioIndex = pick(media);
+  if (audioIndex instanceof VoiceError) return audioIndex;
+  const line = media[audioIndex];
+  const section = split.media[audioIndex];
+  if (line === undefined || section === undefined) return sdpRefusal('no-audio', 'no audio m-line');
+  return { session: split.session, media, audioIndex, line, section };
 }

@@ -15,10 +15,9 @@ import {
   attributes,
   hasAttribute,
   printable,
-  readMediaLine,
+  readAudioSection,
   readOrigin,
   scopedAttribute,
-  splitSdp,
   type Section,
 } from './sdp-lines.ts';
 import type {
@@ -58,20 +57,9 @@ export function readDescription(sdp: string, pick: AudioPicker): ParsedOffer | V
 }
 
 function readUnsafe(sdp: string, pick: AudioPicker): ParsedOffer | VoiceError {
-  const split = splitSdp(sdp);
-  if (split instanceof VoiceError) return split;
-  const { session } = split;
-  const media: MediaLine[] = [];
-  for (const section of split.media) {
-    const line = readMediaLine(section);
-    if (line instanceof VoiceError) return line;
-    media.push(line);
-  }
-  const audioIndex = pick(media);
-  if (audioIndex instanceof VoiceError) return audioIndex;
-  const line = media[audioIndex];
-  const section = split.media[audioIndex];
-  if (line === undefined || section === undefined) return sdpRefusal('no-audio', 'no audio m-line');
+  const audio = readAudioSection(sdp, pick);
+  if (audio instanceof VoiceError) return audio;
+  const { session, media, audioIndex, line, section } = audio;
   if (!WEBRTC_PROTOCOLS.includes(line.protocol)) {
     return sdpRefusal(
       'bad-protocol',
