@@ -7,10 +7,11 @@ import { createSocket, type Socket } from 'node:dgram';
 import { VoiceError } from '@denwa/protocol';
 import { seededRandom } from '@denwa/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader } from 'werift';
+import { RTCRtpCodecParameters, RtpHeader } from 'werift';
 import type { MediaEndpoint, MediaEndpointEvent } from '../../calls/ports.ts';
 import { SystemClock, createLogger } from '../../core/index.ts';
 import { RtpEndpoint } from '../endpoint/index.ts';
+import { until, weriftLeg } from './werift-leg.test-helper.ts';
 import { MediaRelay, type MediaRelayOptions } from './media-relay.ts';
 
 const log = createLogger({ level: 'silent' });
@@ -19,13 +20,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function until(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -391,30 +385,12 @@ describe.each(modes)('bridged SIP legs (%s UDP)', (relayIo) => {
   it('bridges a WebRTC leg (werift, PCMU) and a SIP leg: audio both ways, DTMF from the browser to the phone', async () => {
     const relay = await startRelay({ io: relayIo });
     expect(relay.io).toBe(relayIo);
-    const pc = new RTCPeerConnection({
-      codecs: {
-        audio: [
-          new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 }),
-          new RTCRtpCodecParameters({ mimeType: 'audio/telephone-event', clockRate: 8000, payloadType: 126 }),
-        ],
-      },
-      headerExtensions: { audio: [] },
-      iceAdditionalHostAddresses: ['127.0.0.1'],
-      iceInterfaceAddresses: { udp4: '127.0.0.1' },
-      iceUseIpv6: false,
-    });
-    cleanups.push(() => pc.close());
-    const tr = pc.addTransceiver('audio', { direction: 'sendrecv' });
-    await pc.setLocalDescription(await pc.createOffer());
-    await until(() => pc.iceGatheringState === 'complete', 5000, 'gathering');
-    const webEvents: MediaEndpointEvent[] = [];
-    const answered = relay.answer(pc.localDescription?.sdp ?? '', { label: 'CA4 web', onEvent: (e) => webEvents.push(e) });
-    if (!answered.ok) throw answered.error;
-    await pc.setRemoteDescription({ type: 'answer', sdp: answered.value.sdp });
+    const { pc, transceiver: tr, events: webEvents, endpoint: webEndpoint } = await weriftLeg(relay, [new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 }),
+          new RTCRtpCodecParameters({ mimeType: 'audio/telephone-event', clockRate: 8000, payloadType: 126 })], 'CA4 web', (c) => cleanups.push(c));
     const fromRelay: { pt: number; payload: Buffer }[] = [];
     tr.dtlsTransport.onRtp.subscribe((p) => { fromRelay.push({ pt: p.header.payloadType, payload: Buffer.from(p.payload) }); });
     const sip = await answerLeg(relay);
-    relay.bridge(answered.value.endpoint, sip.endpoint);
+    relay.bridge(webEndpoint, sip.endpoint);
     await until(() => webEvents.some((e) => e.type === 'connected') && pc.connectionState === 'connected', 10_000, 'WebRTC leg');
 
     for (let i = 0; i < 20; i++) {
@@ -437,7 +413,7 @@ describe.each(modes)('bridged SIP legs (%s UDP)', (relayIo) => {
     expect(sip.peer.rtp.filter((p) => p.pt === 101).map((p) => p.payload[0])).toEqual([9, 9, 9, 9]);
 
     // And Denwa's own digits to the browser leg (WebRTC sendDigits), as telephone-event 126.
-    expect((answered.value.endpoint.sendDigits?.('7')) ?? false).toBe(true);
+    expect((webEndpoint.sendDigits?.('7')) ?? false).toBe(true);
     await until(() => fromRelay.filter((p) => p.pt === 126).length >= 7, 5000, 'digits at the browser');
     expect(relay.totals.srtpRejected).toBe(0);
   }, 30_000);

@@ -6,12 +6,13 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader } from 'werift';
-import type { MediaEndpoint, MediaEndpointEvent } from '../../calls/ports.ts';
+import { RTCRtpCodecParameters, RtpHeader } from 'werift';
+import type { MediaEndpoint } from '../../calls/ports.ts';
 import { SystemClock, createLogger } from '../../core/index.ts';
 import { RtpEndpoint } from '../endpoint/index.ts';
 import { parseCryptoAttribute } from '../sdp/index.ts';
 import { SrtpSession } from '../srtp/index.ts';
+import { until, weriftLeg } from './werift-leg.test-helper.ts';
 import { MediaRelay } from './media-relay.ts';
 
 const log = createLogger({ level: 'silent' });
@@ -20,13 +21,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 interface Peer {
   socket: Socket;
@@ -158,21 +152,7 @@ describe('SDES-SRTP on SIP legs', () => {
 
   it('bridges an SDES carrier (with an MKI on its packets) and a WebRTC leg: audio both ways', async () => {
     const relay = await startRelay();
-    const pc = new RTCPeerConnection({
-      codecs: { audio: [new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 })] },
-      headerExtensions: { audio: [] },
-      iceAdditionalHostAddresses: ['127.0.0.1'],
-      iceInterfaceAddresses: { udp4: '127.0.0.1' },
-      iceUseIpv6: false,
-    });
-    cleanups.push(() => pc.close());
-    const tr = pc.addTransceiver('audio', { direction: 'sendrecv' });
-    await pc.setLocalDescription(await pc.createOffer());
-    await until(() => pc.iceGatheringState === 'complete', 5000, 'gathering');
-    const webEvents: MediaEndpointEvent[] = [];
-    const web = relay.answer(pc.localDescription?.sdp ?? '', { label: 'web', onEvent: (e) => webEvents.push(e) });
-    if (!web.ok) throw web.error;
-    await pc.setRemoteDescription({ type: 'answer', sdp: web.value.sdp });
+    const { pc, transceiver: tr, events: webEvents, endpoint: webEndpoint } = await weriftLeg(relay, [new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: 0 })], 'web', (c) => cleanups.push(c));
     const atBrowser: Buffer[] = [];
     tr.dtlsTransport.onRtp.subscribe((p) => { atBrowser.push(Buffer.from(p.payload)); });
 
@@ -189,7 +169,7 @@ describe('SDES-SRTP on SIP legs', () => {
     const toDenwa = new SrtpSession('AES_CM_128_HMAC_SHA1_80', { key: carrierKey.subarray(0, 16), salt: carrierKey.subarray(16) });
     const fromDenwa = new SrtpSession('AES_CM_128_HMAC_SHA1_80', { key: denwa.key.keySalt.subarray(0, 16), salt: denwa.key.keySalt.subarray(16) });
 
-    relay.bridge(web.value.endpoint, leg);
+    relay.bridge(webEndpoint, leg);
     await until(() => webEvents.some((e) => e.type === 'connected') && pc.connectionState === 'connected', 10_000, 'WebRTC leg');
 
     for (let i = 0; i < 20; i++) {

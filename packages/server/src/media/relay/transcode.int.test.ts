@@ -5,12 +5,12 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader } from 'werift';
-import type { MediaEndpointEvent } from '../../calls/ports.ts';
+import { RTCRtpCodecParameters, RtpHeader } from 'werift';
 import { SystemClock, createLogger } from '../../core/index.ts';
 import { OpusDecoder, OpusEncoder, ULAW_DECODE, encodeG711 } from '../codec/index.ts';
 import { dominantFrequency, goertzel, sine } from '../codec/tone.test-helper.ts';
 import { RtpEndpoint } from '../endpoint/index.ts';
+import { until, weriftLeg } from './werift-leg.test-helper.ts';
 import { MediaRelay } from './media-relay.ts';
 
 const log = createLogger({ level: 'silent' });
@@ -19,13 +19,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface Received {
   pt: number;
@@ -70,28 +63,10 @@ describe.each(cases)('transcoding bridge: werift on Opus ↔ SIP phone on PCMU (
   it('carries a 440 Hz tone each way at its frequency, and phone DTMF as 48 kHz events', async () => {
     const relay = await MediaRelay.start({ bindAddress: '127.0.0.1', port: 0, advertisedAddress: '127.0.0.1', clock: new SystemClock(), log, tickMs: 50, io, opus: { pcmRate } });
     cleanups.push(() => relay.close());
-    const pc = new RTCPeerConnection({
-      codecs: {
-        audio: [
-          new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 }),
+    const { pc, transceiver: tr, events: webEvents, endpoint: webEndpoint } = await weriftLeg(relay, [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 }),
           new RTCRtpCodecParameters({ mimeType: 'audio/telephone-event', clockRate: 48000, payloadType: 110 }),
-          new RTCRtpCodecParameters({ mimeType: 'audio/telephone-event', clockRate: 8000, payloadType: 126 }),
-        ],
-      },
-      headerExtensions: { audio: [] },
-      iceAdditionalHostAddresses: ['127.0.0.1'],
-      iceInterfaceAddresses: { udp4: '127.0.0.1' },
-      iceUseIpv6: false,
-    });
-    cleanups.push(() => pc.close());
-    const tr = pc.addTransceiver('audio', { direction: 'sendrecv' });
-    await pc.setLocalDescription(await pc.createOffer());
-    await until(() => pc.iceGatheringState === 'complete', 5000, 'gathering');
-    const webEvents: MediaEndpointEvent[] = [];
-    const web = relay.answer(pc.localDescription?.sdp ?? '', { label: 'CA1 web', onEvent: (e) => webEvents.push(e) });
-    if (!web.ok) throw web.error;
-    expect(web.value.endpoint.codec?.name).toBe('opus');
-    await pc.setRemoteDescription({ type: 'answer', sdp: web.value.sdp });
+          new RTCRtpCodecParameters({ mimeType: 'audio/telephone-event', clockRate: 8000, payloadType: 126 })], 'CA1 web', (c) => cleanups.push(c));
+    expect(webEndpoint.codec?.name).toBe('opus');
     const atBrowser: Received[] = [];
     tr.dtlsTransport.onRtp.subscribe((p) => { atBrowser.push({ pt: p.header.payloadType, seq: p.header.sequenceNumber, ts: p.header.timestamp, payload: Buffer.from(p.payload) }); });
 
@@ -101,7 +76,7 @@ describe.each(cases)('transcoding bridge: werift on Opus ↔ SIP phone on PCMU (
     const sipLeg = sip.value.endpoint;
     if (!(sipLeg instanceof RtpEndpoint)) throw new TypeError('not a SIP leg');
     expect(sipLeg.codec?.name).toBe('PCMU');
-    const bridge = relay.bridge(web.value.endpoint, sipLeg);
+    const bridge = relay.bridge(webEndpoint, sipLeg);
     expect(bridge.transcoding).toEqual({ ab: true, ba: true });
     await until(() => webEvents.some((e) => e.type === 'connected') && pc.connectionState === 'connected', 10_000, 'WebRTC leg');
 
