@@ -1,11 +1,10 @@
 import { VoiceError, type CallSid } from '@denwa/protocol';
-import { ManualClock } from '@denwa/testkit';
+import type { ManualClock } from '@denwa/testkit';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/core/index.ts';
-import { createMemoryStore, type Store } from '../../src/store/index.ts';
-import { CallEngine } from '../../src/calls/index.ts';
-import type { ClientDirectory } from '../../src/calls/index.ts';
-import { ACCOUNT, APP, FakeConnection, FakeMedia, FakeWebhooks, T0, ids } from './fakes.ts';
+import type { Store } from '../../src/store/index.ts';
+import type { CallEngine } from '../../src/calls/index.ts';
+import { ACCOUNT, APP, FakeConnection, type FakeMedia, type FakeWebhooks } from './fakes.ts';
+import { engineHarness, settle } from './engine-harness.ts';
 let clock: ManualClock;
 let store: Store;
 let media: FakeMedia;
@@ -14,22 +13,10 @@ let directory: Map<string, FakeConnection[]>;
 let engine: CallEngine;
 let alice: FakeConnection;
 
-const settle = async (): Promise<void> => { for (let i = 0; i < 30; i++) await new Promise((r) => setImmediate(r)); };
 
 beforeEach(async () => {
-  clock = new ManualClock(T0);
-  store = createMemoryStore();
-  media = new FakeMedia();
-  web = new FakeWebhooks();
-  directory = new Map();
-  const clients: ClientDirectory = { registered: (_a, identity) => directory.get(identity) ?? [] };
-  engine = new CallEngine({ store, webhooks: web, media, clients, clock, ids, log: createLogger({ level: 'silent' }) });
+  ({ clock, store, media, web, directory, engine } = await engineHarness({ appStatusCallback: 'https://app.test/status' }));
   alice = new FakeConnection('alice-1', 'alice');
-  await store.accounts.upsert({ sid: ACCOUNT, friendlyName: 'a', authToken: 'x'.repeat(32), status: 'active', dateCreated: T0, dateUpdated: T0 });
-  await store.applications.insert({
-    sid: APP, accountSid: ACCOUNT, friendlyName: 'app', voiceUrl: 'https://app.test/voice', voiceMethod: 'POST', voiceFallbackUrl: null,
-    voiceFallbackMethod: 'POST', statusCallback: 'https://app.test/status', statusCallbackMethod: 'POST', voiceCallerIdLookup: false, dateCreated: T0, dateUpdated: T0,
-  });
 });
 
 function dial(twiml: string): void {

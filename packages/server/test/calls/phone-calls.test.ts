@@ -4,13 +4,14 @@
  * calls that arrive on a trunk (ringing, answer by `<Dial>`, the caller's BYE and CANCEL, `<Reject>`).
  */
 import { VoiceError, type CallSid } from '@denwa/protocol';
-import { ManualClock } from '@denwa/testkit';
+import type { ManualClock } from '@denwa/testkit';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/index.ts';
-import { createMemoryStore, type Store } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 import { CallEngine } from '../../src/calls/index.ts';
-import type { ClientDirectory, InboundPhoneLeg } from '../../src/calls/index.ts';
-import { ACCOUNT, APP, FakeConnection, FakeDriver, FakeEndpoint, FakeMedia, FakeWebhooks, T0, ids } from './fakes.ts';
+import type { InboundPhoneLeg } from '../../src/calls/index.ts';
+import { ACCOUNT, APP, FakeConnection, FakeEndpoint, ids, type FakeDriver, type FakeMedia, type FakeWebhooks } from './fakes.ts';
+import { engineHarness, settle } from './engine-harness.ts';
 
 let clock: ManualClock;
 let store: Store;
@@ -21,23 +22,10 @@ let driver: FakeDriver;
 let engine: CallEngine;
 let alice: FakeConnection;
 
-const settle = async (): Promise<void> => { for (let i = 0; i < 30; i++) await new Promise((r) => setImmediate(r)); };
 
 beforeEach(async () => {
-  clock = new ManualClock(T0);
-  store = createMemoryStore();
-  media = new FakeMedia();
-  web = new FakeWebhooks();
-  directory = new Map();
-  driver = new FakeDriver();
-  const clients: ClientDirectory = { registered: (_a, identity) => directory.get(identity) ?? [] };
-  engine = new CallEngine({ store, webhooks: web, media, clients, clock, ids, log: createLogger({ level: 'silent' }), phone: driver });
+  ({ clock, store, media, web, directory, driver, engine } = await engineHarness({ phone: true }));
   alice = new FakeConnection('alice-1', 'alice');
-  await store.accounts.upsert({ sid: ACCOUNT, friendlyName: 'a', authToken: 'x'.repeat(32), status: 'active', dateCreated: T0, dateUpdated: T0 });
-  await store.applications.insert({
-    sid: APP, accountSid: ACCOUNT, friendlyName: 'app', voiceUrl: 'https://app.test/voice', voiceMethod: 'POST', voiceFallbackUrl: null,
-    voiceFallbackMethod: 'POST', statusCallback: null, statusCallbackMethod: 'POST', voiceCallerIdLookup: false, dateCreated: T0, dateUpdated: T0,
-  });
   web.twiml.set('https://app.test/action', '<Response><Hangup/></Response>');
 });
 

@@ -5,13 +5,14 @@
  * go through the LegDriver with Twilio's status mapping.
  */
 import { VoiceError, type AccountSid, type CallSid, type PhoneNumberSid } from '@denwa/protocol';
-import { ManualClock } from '@denwa/testkit';
+import type { ManualClock } from '@denwa/testkit';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/index.ts';
-import { createMemoryStore, type PhoneNumberRecord, type Store } from '../../src/store/index.ts';
-import { CallEngine, simulatorIdentity, simulatorNumber, type ClientDirectory, type IncomingCallParameters, type PhoneLegEnd } from '../../src/calls/index.ts';
+import type { PhoneNumberRecord, Store } from '../../src/store/index.ts';
+import { CallEngine, simulatorIdentity, simulatorNumber, type IncomingCallParameters, type PhoneLegEnd } from '../../src/calls/index.ts';
 import type { ProgressEvent } from '../../src/calls/index.ts';
-import { ACCOUNT, APP, FakeConnection, FakeDriver, FakeMedia, FakeWebhooks, T0, ids } from './fakes.ts';
+import { ACCOUNT, APP, FakeConnection, T0, ids, type FakeDriver, type FakeMedia, type FakeWebhooks } from './fakes.ts';
+import { engineHarness, settle } from './engine-harness.ts';
 
 /** A connection that also keeps the parameters of each invite. */
 class Phone extends FakeConnection {
@@ -37,7 +38,6 @@ let sim: Phone;
 let user: Phone;
 let numberSid: PhoneNumberSid;
 
-const settle = async (): Promise<void> => { for (let i = 0; i < 30; i++) await new Promise((r) => setImmediate(r)); };
 const record = async (sid: string): Promise<Record<string, unknown> | null> => {
   await engine.flushed();
   await settle();
@@ -54,23 +54,11 @@ function number(phoneNumber: string, fields: Partial<PhoneNumberRecord> = {}, ac
 }
 
 beforeEach(async () => {
-  clock = new ManualClock(T0);
-  store = createMemoryStore();
-  media = new FakeMedia();
-  web = new FakeWebhooks();
-  directory = new Map();
-  driver = new FakeDriver();
-  const clients: ClientDirectory = { registered: (_a, identity) => directory.get(identity) ?? [] };
-  engine = new CallEngine({ store, webhooks: web, media, clients, clock, ids, log: createLogger({ level: 'silent' }), phone: driver });
+  ({ clock, store, media, web, directory, driver, engine } = await engineHarness({ phone: true }));
   sim = new Phone('sim-1', simulatorIdentity(SIM));
   user = new Phone('user-1', 'twilio_user');
   directory.set('twilio_user', [user]);
   directory.set(simulatorIdentity(SIM), [sim]);
-  await store.accounts.upsert({ sid: ACCOUNT, friendlyName: 'a', authToken: 'x'.repeat(32), status: 'active', dateCreated: T0, dateUpdated: T0 });
-  await store.applications.insert({
-    sid: APP, accountSid: ACCOUNT, friendlyName: 'app', voiceUrl: 'https://app.test/voice', voiceMethod: 'POST', voiceFallbackUrl: null,
-    voiceFallbackMethod: 'POST', statusCallback: null, statusCallbackMethod: 'POST', voiceCallerIdLookup: false, dateCreated: T0, dateUpdated: T0,
-  });
   const virtual = number(VIRTUAL, { statusCallback: 'https://app.test/number-status' });
   numberSid = virtual.sid;
   await store.phoneNumbers.insert(virtual);
