@@ -1,7 +1,9 @@
 /**
- * The relay's UDP port on real loopback sockets: the batched addon (recvmmsg/sendmmsg) against a
- * plain node:dgram peer, and the choice between the addon and node:dgram.
+ * The relay's UDP port on real loopback sockets: the batched addon (recvmmsg/sendmmsg, all sockets of
+ * the process in one group) against plain node:dgram peers, and the choice between the addon and
+ * node:dgram.
  */
+import { execFile } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bindUdp, nativeUdpFallbackReason, parseIpv4, type DatagramSocket } from './index.ts';
@@ -142,6 +144,78 @@ describe.runIf(linux)('batched UDP (native addon)', () => {
     for (let n = 0; n < 5; n++) client.send(datagram(0x80, n), socket.address().port, '127.0.0.1');
     await until(() => seen.length === 5, 'five datagrams');
     expect(seen).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('reads many sockets as one group: each datagram reaches its own socket, and relayed sends leave from the right port', async () => {
+    // A relay in miniature: one "WebRTC" socket relays datagram n to "SIP-leg" socket n % 20, which
+    // sends it to the far phone; each leg echoes what the phone sends back through the WebRTC socket.
+    const legs = 20;
+    const fromPhones: { n: number; port: number }[] = [];
+    const phone = await peer();
+    phone.on('message', (m, rinfo) => { fromPhones.push({ n: m.readUInt32BE(4), port: rinfo.port }); });
+    phone.setRecvBufferSize(4 * 1024 * 1024);
+    const browserGot: number[] = [];
+    const browser = await peer((m) => browserGot.push(m.readUInt32BE(4)));
+    browser.setRecvBufferSize(4 * 1024 * 1024);
+    const legSockets: DatagramSocket[] = [];
+    const legReceived: Received[][] = [];
+    const webrtcReceived: Received[] = [];
+    const webrtc = await relaySocket(webrtcReceived, (r) => {
+      const leg = legSockets[r.copy.readUInt32BE(4) % legs];
+      leg?.send(r.data, 0, r.data.length, phone.address().port, '127.0.0.1');
+    });
+    for (let i = 0; i < legs; i++) {
+      const got: Received[] = [];
+      legReceived.push(got);
+      legSockets.push(await relaySocket(got, (r) => { webrtc.send(r.data, 0, r.data.length, browser.address().port, '127.0.0.1'); }));
+    }
+    for (let n = 0; n < 200; n++) browser.send(datagram(0x80, n), webrtc.address().port, '127.0.0.1');
+    await until(() => fromPhones.length === 200, '200 datagrams at the phone');
+    for (const { n, port } of fromPhones) expect(port).toBe(legSockets[n % legs]?.address().port);
+    for (let n = 0; n < 200; n++) phone.send(datagram(0x80, 1000 + n), legSockets[n % legs]?.address().port ?? 0, '127.0.0.1');
+    await until(() => browserGot.length === 200, '200 datagrams back at the browser');
+    for (let i = 0; i < legs; i++) {
+      expect(legReceived[i]?.map((r) => r.copy.readUInt32BE(4) % legs)).toEqual(Array<number>(10).fill(i));
+    }
+    expect(browserGot.sort((a, b) => a - b)).toEqual([...Array(200).keys()].map((n) => 1000 + n));
+    expect(webrtcReceived).toHaveLength(200);
+    expect([webrtc, ...legSockets].every((s) => s.sendErrors === 0)).toBe(true);
+  });
+
+  it('closing one socket of the group leaves the others reading and sending, and a new socket never gets its datagrams', async () => {
+    const client = await peer();
+    const a: Received[] = [];
+    const b: Received[] = [];
+    const sa = await relaySocket(a);
+    const sb = await relaySocket(b);
+    const closedPort = sa.address().port;
+    await sa.close();
+    const c: Received[] = [];
+    const sc = await relaySocket(c); // may bind the port sa had, but sa's traffic is over
+    client.send(datagram(0x80, 1), sb.address().port, '127.0.0.1');
+    client.send(datagram(0x80, 2), sc.address().port, '127.0.0.1');
+    if (sc.address().port !== closedPort) client.send(datagram(0x80, 3), closedPort, '127.0.0.1');
+    await until(() => b.length === 1 && c.length === 1, 'one datagram each');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(a).toHaveLength(0);
+    expect(b.map((r) => r.copy.readUInt32BE(4))).toEqual([1]);
+    expect(c.map((r) => r.copy.readUInt32BE(4))).toEqual([2]);
+    sa.send(Buffer.alloc(10), 0, 10, client.address().port, '127.0.0.1'); // ignored: closed
+    expect(sa.sendErrors).toBe(0);
+  });
+
+  it('keeps the process alive only while a socket is open', async () => {
+    // A process that opens and closes a socket must end by itself, like one using node:dgram.
+    const script = `import { bindUdp } from ${JSON.stringify(new URL('./index.ts', import.meta.url).href)};
+const s = await bindUdp({ address: '127.0.0.1', port: 0, io: 'native', onMessage: () => undefined });
+await s.close();
+console.log('closed');`;
+    const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 15_000 }, (_err, stdout) => {
+        resolve({ code: child.exitCode, stdout });
+      });
+    });
+    expect(out).toEqual({ code: 0, stdout: 'closed\n' }); // killed after 15 s (code null) if it hung
   });
 
   it('refuses a port in use with EADDRINUSE, and closes idempotently', async () => {
