@@ -16,6 +16,7 @@ import type {
   CallStatus,
   NotificationSid,
   PhoneNumberSid,
+  RecordingSid,
   TrunkSid,
   TwimlBinSid,
 } from '@denwa/protocol';
@@ -380,6 +381,78 @@ export interface NotificationStore {
   ): Promise<Page<NotificationRecord>>;
 }
 
+// ── Recordings ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Twilio's recording statuses. `in-progress` and `paused` while the call records; `processing` from the
+ * end of recording until the files are stored; then `completed`, `absent` (nothing was recorded, e.g.
+ * trimmed to nothing) or `failed`. `stopped` is only ever a requested status, never stored.
+ */
+export type RecordingStatus = 'in-progress' | 'paused' | 'processing' | 'completed' | 'absent' | 'failed';
+
+/** What started the recording (Twilio's `source`). */
+export type RecordingSource = 'DialVerb' | 'StartCallRecordingAPI' | 'OutboundAPI' | 'RecordVerb';
+
+/** Which audio a recording holds, seen from the parent call: `inbound` = from the caller, `outbound` = to it. */
+export type RecordingTrackKind = 'inbound' | 'outbound' | 'both';
+
+/** A `recordingStatusCallbackEvent`. */
+export type RecordingCallbackEvent = 'in-progress' | 'completed' | 'absent';
+
+export interface RecordingRecord {
+  readonly sid: RecordingSid;
+  readonly accountSid: AccountSid;
+  readonly callSid: CallSid;
+  readonly conferenceSid: string | null;
+  readonly status: RecordingStatus;
+  readonly source: RecordingSource;
+  /** 1 (mono mix) or 2 (channel 1 the parent/caller leg, channel 2 the child/dialed leg). */
+  readonly channels: 1 | 2;
+  readonly track: RecordingTrackKind;
+  /** PCM sample rate of the WAV (8000 for a phone call, 16000 for browser-only calls). */
+  readonly sampleRate: number;
+  /** `trim="trim-silence"`: leading and trailing silence is cut when the recording completes. */
+  readonly trim: boolean;
+  /** When audio started (ms since epoch). */
+  readonly startTime: number;
+  /** Null until the recording is complete. */
+  readonly durationMs: number | null;
+  /** The local WAV being written while recording (repaired after a crash); null once stored. */
+  readonly spoolPath: string | null;
+  /** Storage keys of the finished media; null until stored (mp3 until encoded). */
+  readonly wavKey: string | null;
+  readonly mp3Key: string | null;
+  readonly statusCallback: string | null;
+  readonly statusCallbackMethod: HttpMethod;
+  readonly statusCallbackEvents: readonly RecordingCallbackEvent[];
+  readonly errorCode: number | null;
+  readonly dateCreated: number;
+  readonly dateUpdated: number;
+}
+
+export type RecordingPatch = Partial<
+  Pick<RecordingRecord, 'status' | 'durationMs' | 'spoolPath' | 'wavKey' | 'mp3Key' | 'errorCode' | 'startTime'>
+> & { readonly dateUpdated: number };
+
+export interface RecordingFilter {
+  readonly callSid?: CallSid;
+  readonly conferenceSid?: string;
+  /** `DateCreated>=` / `DateCreated<=` (ms since epoch), inclusive. */
+  readonly dateCreatedAfter?: number;
+  readonly dateCreatedBefore?: number;
+}
+
+export interface RecordingStore {
+  insert(r: RecordingRecord): Promise<void>;
+  get(accountSid: AccountSid, sid: RecordingSid): Promise<RecordingRecord | null>;
+  /** Newest first. */
+  list(accountSid: AccountSid, filter: RecordingFilter, page: PageRequest): Promise<Page<RecordingRecord>>;
+  update(accountSid: AccountSid, sid: RecordingSid, patch: RecordingPatch): Promise<RecordingRecord | null>;
+  delete(accountSid: AccountSid, sid: RecordingSid): Promise<boolean>;
+  /** Every account's recordings still `in-progress`, `paused` or `processing` (crash repair at start), oldest first. */
+  listUnfinished(): Promise<readonly RecordingRecord[]>;
+}
+
 // ── The whole store ─────────────────────────────────────────────────────────────────────────────
 
 export interface Store {
@@ -391,6 +464,7 @@ export interface Store {
   readonly phoneNumbers: PhoneNumberStore;
   readonly sipTrunks: SipTrunkStore;
   readonly notifications: NotificationStore;
+  readonly recordings: RecordingStore;
   /** Waits for in-flight writes, then releases the database. Idempotent. */
   close(): Promise<void>;
 }

@@ -16,6 +16,7 @@ import { seedAccounts } from './contract/fixtures.ts';
 import { describeLifecycle } from './contract/lifecycle.contract.ts';
 import { describeNotifications } from './contract/notifications.contract.ts';
 import { describePhoneNumbers } from './contract/phone-numbers.contract.ts';
+import { describeRecordings } from './contract/recordings.contract.ts';
 import { describeSipTrunks } from './contract/sip-trunks.contract.ts';
 import { describeTwimlBins } from './contract/twiml-bins.contract.ts';
 import type { Store } from './ports.ts';
@@ -69,6 +70,7 @@ export function runStoreContract(name: string, open: () => Promise<OpenedStore>)
     describePhoneNumbers(store);
     describeSipTrunks(store);
     describeNotifications(store);
+    describeRecordings(store);
     describeLifecycle(store);
   });
 }

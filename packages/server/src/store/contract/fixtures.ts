@@ -14,6 +14,7 @@ import type {
   Page,
   PageRequest,
   PhoneNumberRecord,
+  RecordingRecord,
   SipTrunkRecord,
   Store,
   TwimlBinRecord,
@@ -191,6 +192,38 @@ export function notification(n: number, overrides: Partial<NotificationRecord> =
     responseBody: '<html>Not Found</html>',
     messageDate: T0 + n,
     dateCreated: T0 + n,
+    ...overrides,
+  };
+}
+
+/**
+ * Recording `n` of {@link ACCOUNT} on call `n` (whose record need not exist): in progress, mono from
+ * the Dial verb, both tracks at 8 kHz, untrimmed, every optional field null, a POST callback on
+ * `completed` but no URL, started and created at `T0 + n`.
+ */
+export function recording(n: number, overrides: Partial<RecordingRecord> = {}): RecordingRecord {
+  return {
+    sid: sid('recording', n),
+    accountSid: ACCOUNT,
+    callSid: sid('call', n),
+    conferenceSid: null,
+    status: 'in-progress',
+    source: 'DialVerb',
+    channels: 1,
+    track: 'both',
+    sampleRate: 8000,
+    trim: false,
+    startTime: T0 + n,
+    durationMs: null,
+    spoolPath: null,
+    wavKey: null,
+    mp3Key: null,
+    statusCallback: null,
+    statusCallbackMethod: 'POST',
+    statusCallbackEvents: ['completed'],
+    errorCode: null,
+    dateCreated: T0 + n,
+    dateUpdated: T0 + n,
     ...overrides,
   };
 }

@@ -8,6 +8,7 @@ import {
   call,
   notification,
   phoneNumber,
+  recording,
   sid,
   sipTrunk,
   T0,
@@ -46,6 +47,8 @@ export function describeLifecycle(store: () => Store): void {
       await expect(s.phoneNumbers.getByNumber(phoneNumber(1).phoneNumber)).rejects.toThrow(closed);
       await expect(s.sipTrunks.insert(sipTrunk(1))).rejects.toThrow(closed);
       await expect(s.sipTrunks.listAll()).rejects.toThrow(closed);
+      await expect(s.recordings.insert(recording(1))).rejects.toThrow(closed);
+      await expect(s.recordings.listUnfinished()).rejects.toThrow(closed);
     });
 
     it('lists reject a negative or fractional offset and a limit below 1 with a RangeError', async () => {
@@ -57,6 +60,7 @@ export function describeLifecycle(store: () => Store): void {
         await expect(store().notifications.list(ACCOUNT, {}, page)).rejects.toThrow(RangeError);
         await expect(store().phoneNumbers.list(ACCOUNT, {}, page)).rejects.toThrow(RangeError);
         await expect(store().sipTrunks.list(ACCOUNT, page)).rejects.toThrow(RangeError);
+        await expect(store().recordings.list(ACCOUNT, {}, page)).rejects.toThrow(RangeError);
       }
     });
 
@@ -67,16 +71,19 @@ export function describeLifecycle(store: () => Store): void {
       const app = application(1, { friendlyName: UNICODE_TEXT, voiceUrl: `https://例え.jp/声?q=${UNICODE_TEXT}` });
       const c = call(1, { from: 'client:アリス', to: 'client:🐻', callerName: UNICODE_TEXT, answeredBy: '人間' });
       const n = notification(1, { messageText: UNICODE_TEXT, responseBody: `<p>${UNICODE_TEXT}</p>` });
+      const r = recording(1, { spoolPath: `/var/spool/録音/${UNICODE_TEXT}.wav`, statusCallback: `https://例え.jp/録音?q=${UNICODE_TEXT}` });
       await s.accounts.upsert(acct);
       await s.apiKeys.insert(key);
       await s.applications.insert(app);
       await s.calls.insert(c);
       await s.notifications.insert(n);
+      await s.recordings.insert(r);
       expect(await s.accounts.get(acct.sid)).toStrictEqual(acct);
       expect(await s.apiKeys.get(ACCOUNT, key.sid)).toStrictEqual(key);
       expect(await s.applications.get(ACCOUNT, app.sid)).toStrictEqual(app);
       expect(await s.calls.get(ACCOUNT, c.sid)).toStrictEqual(c);
       expect(await s.notifications.get(ACCOUNT, n.sid)).toStrictEqual(n);
+      expect(await s.recordings.get(ACCOUNT, r.sid)).toStrictEqual(r);
       const filtered = await s.calls.list(ACCOUNT, { from: 'client:アリス', to: 'client:🐻' }, { offset: 0, limit: 5 });
       expect(filtered.items).toStrictEqual([c]);
     });

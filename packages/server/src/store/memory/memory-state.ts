@@ -9,6 +9,7 @@ import type {
   Page,
   PageRequest,
   PhoneNumberRecord,
+  RecordingRecord,
   SipTrunkRecord,
   TwimlBinRecord,
 } from '../ports.ts';
@@ -28,6 +29,7 @@ export class MemoryState {
   readonly phoneNumbers = new Map<string, PhoneNumberRecord>();
   readonly sipTrunks = new Map<string, SipTrunkRecord>();
   readonly notifications = new Map<string, NotificationRecord>();
+  readonly recordings = new Map<string, RecordingRecord>();
   #closed = false;
 
   /** Runs one synchronous operation as a promise; rejects once the store is closed. */

@@ -20,6 +20,7 @@ import type {
 } from '../ports.ts';
 import { MemoryCallStore } from './memory-call-store.ts';
 import { MemoryPhoneNumberStore } from './memory-phone-number-store.ts';
+import { MemoryRecordingStore } from './memory-recording-store.ts';
 import { MemorySipTrunkStore } from './memory-sip-trunk-store.ts';
 import {
   deleteScoped,
@@ -254,6 +255,7 @@ export function createMemoryStore(): Store {
     phoneNumbers: new MemoryPhoneNumberStore(state),
     sipTrunks: new MemorySipTrunkStore(state),
     notifications: new MemoryNotificationStore(state),
+    recordings: new MemoryRecordingStore(state),
     close: () => {
       state.close();
       return Promise.resolve();

@@ -1,7 +1,7 @@
 /**
  * The typed schema every query is written against. Columns are snake_case; times are integer
- * milliseconds since the epoch; booleans are integers 0/1; a call event's detail and a trunk's lists
- * are JSON text.
+ * milliseconds since the epoch; booleans are integers 0/1; a call event's detail, a trunk's lists and
+ * a recording's callback events are JSON text.
  * Dialect-neutral on purpose: a PostgreSQL store can reuse these types and the query modules.
  */
 import type {
@@ -13,6 +13,7 @@ import type {
   CallStatus,
   NotificationSid,
   PhoneNumberSid,
+  RecordingSid,
   TrunkSid,
   TwimlBinSid,
 } from '@denwa/protocol';
@@ -21,6 +22,9 @@ import type {
   HangupSource,
   HttpMethod,
   NotificationLevel,
+  RecordingSource,
+  RecordingStatus,
+  RecordingTrackKind,
   SipTrunkNumberFormat,
   SipTrunkSrtp,
   SipTrunkTransport,
@@ -174,6 +178,35 @@ export interface NotificationsTable {
   date_created: number;
 }
 
+/** `recordings`. @internal */
+export interface RecordingsTable {
+  sid: RecordingSid;
+  account_sid: AccountSid;
+  /** Not a foreign key: a recording may outlive its call's row. */
+  call_sid: CallSid;
+  conference_sid: string | null;
+  status: RecordingStatus;
+  source: RecordingSource;
+  /** 1 or 2. */
+  channels: 1 | 2;
+  track: RecordingTrackKind;
+  sample_rate: number;
+  /** 0 or 1. */
+  trim: number;
+  start_time: number;
+  duration_ms: number | null;
+  spool_path: string | null;
+  wav_key: string | null;
+  mp3_key: string | null;
+  status_callback: string | null;
+  status_callback_method: HttpMethod;
+  /** JSON array of callback events (`in-progress`, `completed`, `absent`). */
+  status_callback_events: string;
+  error_code: number | null;
+  date_created: number;
+  date_updated: number;
+}
+
 /** The whole schema, as kysely sees it. @internal */
 export interface Database {
   accounts: AccountsTable;
@@ -185,4 +218,5 @@ export interface Database {
   phone_numbers: PhoneNumbersTable;
   sip_trunks: SipTrunksTable;
   notifications: NotificationsTable;
+  recordings: RecordingsTable;
 }

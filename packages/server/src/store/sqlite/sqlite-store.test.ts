@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { makeTempDir } from '@denwa/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Migrator } from 'kysely/migration';
-import { account, ACCOUNT, call, phoneNumber, sid, sipTrunk, T0 } from '../contract/fixtures.ts';
+import { account, ACCOUNT, call, phoneNumber, recording, sid, sipTrunk, T0 } from '../contract/fixtures.ts';
 import type { Store } from '../ports.ts';
 import { runStoreContract } from '../store.contract.ts';
 import { initialMigration } from './migrations/0001-initial.ts';
@@ -60,10 +60,19 @@ describe('openSqliteStore', () => {
     await first.accounts.upsert(account(ACCOUNT));
     await first.calls.insert(call(1));
     await first.calls.appendEvent({ callSid: sid('call', 1), status: 'ringing', timestamp: T0, detail: { n: 1 } });
+    const recorded = recording(1, { channels: 2, trim: true, spoolPath: '/spool/RE1.wav', statusCallbackEvents: ['in-progress', 'absent'] });
+    await first.recordings.insert(recorded);
+    await first.recordings.insert(recording(2));
+    await first.recordings.update(ACCOUNT, sid('recording', 2), { status: 'completed', wavKey: 'RE2.wav', dateUpdated: T0 + 9 });
     await first.close();
 
     const second = await openStore();
     expect(await second.calls.get(ACCOUNT, sid('call', 1))).toStrictEqual(call(1));
+    expect(await second.recordings.get(ACCOUNT, recorded.sid)).toStrictEqual(recorded);
+    expect(await second.recordings.get(ACCOUNT, sid('recording', 2))).toStrictEqual(
+      recording(2, { status: 'completed', wavKey: 'RE2.wav', dateUpdated: T0 + 9 }),
+    );
+    expect(await second.recordings.listUnfinished()).toStrictEqual([recorded]);
     const next = await second.calls.appendEvent({ callSid: sid('call', 1), status: 'completed', timestamp: T0, detail: {} });
     expect(next.sequence).toBe(2);
   });
@@ -79,7 +88,7 @@ describe('openSqliteStore', () => {
     const store = await openStore();
     await store.accounts.upsert(account(ACCOUNT));
     const names = inspect((db) => db.prepare('select name from kysely_migration').pluck().all());
-    expect(names).toEqual(['0001-initial', '0002-phone-numbers-and-trunks']);
+    expect(names).toEqual(['0001-initial', '0002-phone-numbers-and-trunks', '0003-recordings']);
   });
 
   it('upgrades a database of the first schema, keeping its data', async () => {
@@ -94,8 +103,18 @@ describe('openSqliteStore', () => {
     await store.sipTrunks.insert(sipTrunk(1));
     await store.phoneNumbers.insert(phoneNumber(1, { trunkSid: sid('trunk', 1) }));
     expect(await store.phoneNumbers.getByNumber(phoneNumber(1).phoneNumber)).toStrictEqual(phoneNumber(1, { trunkSid: sid('trunk', 1) }));
+    await store.recordings.insert(recording(1));
+    expect(await store.recordings.listUnfinished()).toStrictEqual([recording(1)]);
     const names = inspect((db) => db.prepare('select name from kysely_migration order by name').pluck().all());
-    expect(names).toEqual(['0001-initial', '0002-phone-numbers-and-trunks']);
+    expect(names).toEqual(['0001-initial', '0002-phone-numbers-and-trunks', '0003-recordings']);
+  });
+
+  it('keys recordings to their account but not to their call, and indexes the list, call and status queries', async () => {
+    await openStore();
+    const references = inspect((db) => db.pragma('foreign_key_list(recordings)') as { table: string; from: string }[]);
+    expect(references.map((r) => [r.from, r.table])).toEqual([['account_sid', 'accounts']]);
+    const indexes = inspect((db) => db.pragma('index_list(recordings)') as { name: string }[]).map((i) => i.name);
+    expect(indexes).toEqual(expect.arrayContaining(['recordings_account_order', 'recordings_call', 'recordings_status']));
   });
 
   it('lands 100 parallel inserts', async () => {

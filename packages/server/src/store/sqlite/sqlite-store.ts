@@ -5,6 +5,7 @@ import { KyselyApplicationStore } from './kysely-application-store.ts';
 import { KyselyCallStore } from './kysely-call-store.ts';
 import { KyselyNotificationStore } from './kysely-notification-store.ts';
 import { KyselyPhoneNumberStore } from './kysely-phone-number-store.ts';
+import { KyselyRecordingStore } from './kysely-recording-store.ts';
 import { KyselySipTrunkStore } from './kysely-sip-trunk-store.ts';
 import { KyselyTwimlBinStore } from './kysely-twiml-bin-store.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -56,6 +57,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     phoneNumbers: new KyselyPhoneNumberStore(ctx),
     sipTrunks: new KyselySipTrunkStore(ctx),
     notifications: new KyselyNotificationStore(ctx),
+    recordings: new KyselyRecordingStore(ctx),
     close: () => ctx.gate.close(() => db.destroy()),
   };
 }
