@@ -2,8 +2,10 @@
  * Composition root: reads the prepared config, builds the adapters, wires the ports and serves.
  * Nothing else constructs concrete adapters.
  */
+import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
@@ -17,6 +19,7 @@ import { SipEdge } from './sip/index.ts';
 import { HttpWebhookClient } from './webhooks/index.ts';
 import { prepareDataDir, readTrunksFile, resolvePublicUrl, trustInstructions, type DataDir, type DenwaConfig, type TokenOptions } from './config/index.ts';
 import { RandomIdGenerator, SystemClock, createLogger, type Clock, type IdGenerator, type Logger } from './core/index.ts';
+import { FilesystemStorage, Mp3EncoderPool, RecordingService } from './recording/index.ts';
 import { openSqliteStore, type Store } from './store/index.ts';
 import { DENWA_VERSION } from './version.ts';
 
@@ -105,13 +108,19 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
   let engine: CallEngine | null = null;
   let sip: SipEdge | null = null;
   let signaling: SignalingServer | null = null;
+  let recorder: RecordingService | null = null;
+  let mp3: Mp3EncoderPool | null = null;
   let closing: Promise<void> | null = null;
+  // The public URL is known only once the HTTP port is bound (it may be 0 in tests).
+  let publicUrl = '';
   const close = (): Promise<void> => {
     closing ??= (async () => {
       signaling?.close();
       engine?.close();
       if (sip !== null) await sip.close();
       if (engine !== null) await engine.flushed();
+      if (recorder !== null) await recorder.close();
+      if (mp3 !== null) await mp3.close();
       if (relay !== null) await relay.close();
       if (httpsServer !== null) {
         const s = httpsServer;
@@ -154,10 +163,16 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
     } catch (err) {
       log.warn({ err, port: config.sipPort }, 'SIP port not available: phone numbers and trunks are off (set --sip-port)');
     }
-    engine = new CallEngine({ store, webhooks, media: relay, clients: presence, clock, ids, log, phone: sip });
+    // Recordings stream to a spool folder while the call lasts, then live in the storage (the data dir).
+    const spoolDir = join(dataDir.recordingsDir, 'spool');
+    await mkdir(spoolDir, { recursive: true, mode: 0o700 });
+    mp3 = new Mp3EncoderPool({ size: 1 });
+    recorder = new RecordingService({
+      store, storage: new FilesystemStorage({ root: dataDir.recordingsDir }), spoolDir, webhooks, clock, ids, log: log.child({ mod: 'recording' }),
+      publicBaseUrl: () => publicUrl, mp3,
+    });
+    engine = new CallEngine({ store, webhooks, media: relay, clients: presence, clock, ids, log, phone: sip, recorder });
     sip?.attach(engine);
-    // The public URL is known only once the HTTP port is bound (it may be 0 in tests).
-    let publicUrl = '';
     const deps = {
       store,
       ids,
@@ -175,6 +190,9 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
     const urlHost = hostForUrl(config.publicIp ?? config.host);
     const httpUrl = `http://${hostForUrl(config.host)}:${String(httpPort)}`;
     publicUrl = resolvePublicUrl(config, httpPort);
+    // Recordings a crashed run left unfinished: headers fixed, stored, callbacks fired.
+    const repaired = await recorder.repairUnfinished();
+    if (repaired > 0) log.info({ count: repaired }, 'repaired recordings left unfinished by the previous run');
     // The hands-on guide's number on the virtual carrier, when the account has no number yet.
     const virtualNumber = await ensureVirtualNumber(store, accountSid, publicUrl, ids, clock);
     if (virtualNumber.kind === 'created') log.info({ phoneNumberSid: virtualNumber.number.sid, twimlBinSid: virtualNumber.bin.sid }, 'virtual number created');

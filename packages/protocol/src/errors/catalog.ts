@@ -4,6 +4,7 @@
  */
 import type { ErrorDefinition } from './definition.ts';
 import { PHONE_ERRORS } from './catalog/phone.ts';
+import { RECORDING_ERRORS } from './catalog/recording.ts';
 import { REST_ERRORS } from './catalog/rest.ts';
 import { SIGNALING_ERRORS } from './catalog/signaling.ts';
 import { TOKEN_ERRORS } from './catalog/tokens.ts';
@@ -18,6 +19,7 @@ export const ERROR_SECTIONS = [
   { title: 'TwiML', errors: TWIML_ERRORS },
   { title: 'Signaling and calls', errors: SIGNALING_ERRORS },
   { title: 'Phone network (SIP)', errors: PHONE_ERRORS },
+  { title: 'Recording', errors: RECORDING_ERRORS },
 ] as const;
 
 type Section = (typeof ERROR_SECTIONS)[number]['errors'][number];

@@ -8,6 +8,7 @@
 import { encodeTwilioParams, TWILIO_API_VERSION, VoiceError, type CallSid } from '@denwa/protocol';
 import type { ClientNoun, DialVerb, NumberNoun, SipNoun } from '../twiml/index.ts';
 import { CallState } from './call-status.ts';
+import { DialRecording, type DialRecordingResult } from './dial-recording.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { MediaBridge, MediaEndpoint } from './ports.ts';
 import { LiveCall } from './live-call.ts';
@@ -21,6 +22,8 @@ export interface DialOutcome {
   readonly dialCallSid: CallSid | null;
   readonly dialCallDuration: number;
   readonly bridged: boolean;
+  /** The `<Dial record>` recording, once stopped. */
+  readonly recording: DialRecordingResult | null;
 }
 
 const DEFAULT_TIMEOUT_S = 30;
@@ -50,19 +53,29 @@ function incomingParameters(child: CallState, noun: DialNoun): Record<string, st
   return parameters;
 }
 
-export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVerb): Promise<DialOutcome> {
+/** `url` resolved against the TwiML document's URL, or null when it is not a URL. */
+function resolveAgainst(url: string, base: string | null): string | null {
+  try {
+    return base === null ? new URL(url).href : new URL(url, base).href;
+  } catch {
+    return null;
+  }
+}
+
+export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVerb, baseUrl: string | null = null): Promise<DialOutcome> {
   const dialable = (n: DialVerb['nouns'][number]): n is DialNoun => n.noun === 'Client' || n.noun === 'Number' || n.noun === 'Sip';
   const nouns = verb.nouns.filter(dialable);
   for (const other of verb.nouns.filter((n) => !dialable(n))) {
     parent.state.event(ctx.clock.now(), { event: 'unsupported', noun: other.noun, line: other.line });
   }
-  const failed: DialOutcome = { dialCallStatus: 'failed', dialCallSid: null, dialCallDuration: 0, bridged: false };
+  const failed: DialOutcome = { dialCallStatus: 'failed', dialCallSid: null, dialCallDuration: 0, bridged: false, recording: null };
   if (nouns.length === 0) return failed;
   const codec = parent.leg.endpoint?.codec?.name;
   if (!verb.answerOnBridge) ctx.answer(parent);
 
   const timeoutMs = Math.min(600, Math.max(1, verb.timeout ?? DEFAULT_TIMEOUT_S)) * 1000;
   const early = new EarlyMedia(ctx, parent);
+  const recording = new DialRecording(ctx, parent, verb, (url) => resolveAgainst(url, baseUrl));
   const children: Child[] = [];
   for (const noun of nouns.slice(0, 10)) {
     const now = ctx.clock.now();
@@ -101,7 +114,7 @@ export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVe
       ctx.ringing.set(sid, client);
       ring = client;
     } else {
-      ring = dialPhone(ctx, state, noun, holder, { timeoutMs, codec, onWinnerEvent, onEarlyMedia: (endpoint) => { early.start(endpoint); } });
+      ring = dialPhone(ctx, state, noun, holder, { timeoutMs, codec, onWinnerEvent, onEarlyMedia: (endpoint) => { early.start(endpoint); recording.childMedia(endpoint); } });
     }
     const child: Child = { noun, state, ring, live: null };
     children.push(child);
@@ -120,6 +133,7 @@ export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVe
     });
   }
 
+  recording.ringing();
   // The caller hanging up while the children ring cancels them.
   const parentEnded = parent.whenEnded().then(() => {
     for (const c of children) c.ring.cancel();
@@ -133,9 +147,9 @@ export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVe
   if (winner?.live === undefined || winner.live === null) {
     const kinds = outcomes.map((o) => o.kind);
     const status = parent.hasEnded() ? 'canceled' : kinds.includes('busy') ? 'busy' : kinds.includes('no-answer') ? 'no-answer' : 'failed';
-    return { dialCallStatus: status, dialCallSid: children[0]?.state.sid ?? null, dialCallDuration: 0, bridged: false };
+    return { dialCallStatus: status, dialCallSid: children[0]?.state.sid ?? null, dialCallDuration: 0, bridged: false, recording: await recording.end() };
   }
-  return bridgeUntilEnd(ctx, parent, winner.live, verb);
+  return bridgeUntilEnd(ctx, parent, winner.live, verb, recording);
 }
 
 /** A `<Number>` or `<Sip>` child: dialed through the trunks (failed at once when none is configured). */
@@ -258,11 +272,11 @@ function firstAnswerOrAll(outcomes: readonly Promise<RingOutcome>[]): Promise<Ri
   });
 }
 
-async function bridgeUntilEnd(ctx: EngineContext, parent: LiveCall, child: LiveCall, verb: DialVerb): Promise<DialOutcome> {
+async function bridgeUntilEnd(ctx: EngineContext, parent: LiveCall, child: LiveCall, verb: DialVerb, recording: DialRecording): Promise<DialOutcome> {
   const answeredAt = ctx.clock.now();
   if (parent.hasEnded()) {
     child.end('completed', 'caller');
-    return { dialCallStatus: 'canceled', dialCallSid: child.sid, dialCallDuration: 0, bridged: false };
+    return { dialCallStatus: 'canceled', dialCallSid: child.sid, dialCallDuration: 0, bridged: false, recording: await recording.end() };
   }
   ctx.answer(parent);
   const a = parent.leg.endpoint;
@@ -274,6 +288,7 @@ async function bridgeUntilEnd(ctx: EngineContext, parent: LiveCall, child: LiveC
   }
   parent.peer = child;
   child.peer = parent;
+  recording.answered(b);
   const digits = winnerDigits(verb, child);
   if (digits !== null) void playDigits(ctx, child, digits);
   const limitMs = Math.max(1, verb.timeLimit ?? DEFAULT_TIME_LIMIT_S) * 1000;
@@ -291,5 +306,5 @@ async function bridgeUntilEnd(ctx: EngineContext, parent: LiveCall, child: LiveC
   // The caller hung up: the callee is hung up too.
   if (parent.hasEnded()) child.end('completed', 'caller');
   const duration = Math.max(0, Math.round((ctx.clock.now() - answeredAt) / 1000));
-  return { dialCallStatus: 'completed', dialCallSid: child.sid, dialCallDuration: duration, bridged: true };
+  return { dialCallStatus: 'completed', dialCallSid: child.sid, dialCallDuration: duration, bridged: true, recording: await recording.end() };
 }

@@ -7,7 +7,7 @@ import type { Clock, IdGenerator, Logger } from '../core/index.ts';
 import type { CallRecord, Store } from '../store/ports.ts';
 import type { CallState } from './call-status.ts';
 import type { LiveCall } from './live-call.ts';
-import type { ClientDirectory, LegDriver, MediaEndpointEvent, MediaPort, WebhookClient } from './ports.ts';
+import type { ClientDirectory, LegDriver, MediaEndpointEvent, MediaPort, RecorderPort, WebhookClient } from './ports.ts';
 import type { RingAttempt } from './ring.ts';
 
 export type EngineStore = Pick<Store, 'calls' | 'applications' | 'phoneNumbers'>;
@@ -22,6 +22,8 @@ export interface CallEngineDeps {
   readonly log: Logger;
   /** The phone network (SIP trunks); absent: `<Number>` and `<Sip>` fail with 13224. */
   readonly phone?: LegDriver | null;
+  /** Records calls (`<Dial record>`, `Calls/{Sid}/Recordings`); absent: nothing is recorded. */
+  readonly recorder?: RecorderPort | null;
 }
 
 /** A new call's record: what the engine fills in itself (times, outcome, phone fields) left out. */

@@ -3,7 +3,7 @@
  * never touches the network itself; `webhooks/` implements {@link WebhookClient}.
  */
 import type { AccountSid, CallSid, VoiceError } from '@denwa/protocol';
-import type { HttpMethod } from '../store/ports.ts';
+import type { HttpMethod, RecordingCallbackEvent, RecordingRecord, RecordingSource, RecordingTrackKind } from '../store/ports.ts';
 
 /** One webhook request: where to send it and the Twilio parameters it carries. */
 export interface WebhookRequest {
@@ -97,6 +97,17 @@ export interface MediaEndpoint {
   close(): void;
   /** Sends DTMF digits as RFC 4733 events on this leg (0-9 * # A-D; 'w' = 500 ms pause). Returns false if telephone-event was not negotiated. */
   sendDigits?(digits: string): boolean;
+  /** Hands every audio packet received on this leg to `tap` (a recorder) as well; null stops. One tap per endpoint. */
+  setTap(tap: MediaTap | null): void;
+}
+
+/**
+ * Receives the audio packets of one endpoint, decrypted, as they arrive (RFC 4733 events and comfort
+ * noise are not audio and are left out). Called synchronously on the media path: must be quick, must
+ * not throw, and must copy `payload` if it keeps it.
+ */
+export interface MediaTap {
+  onAudio(payload: Uint8Array, codec: MediaCodec, timestamp: number, ssrc: number, arrivalMs: number): void;
 }
 
 export interface MediaEndpointOptions {
@@ -243,4 +254,50 @@ export interface InboundPhoneLeg {
   reject(kind: 'busy' | 'no-answer' | 'failed', sipStatus?: number): void;
   /** Ends an answered call (BYE). */
   hangup(): void;
+}
+
+// ── Recording ───────────────────────────────────────────────────────────────────────────────────
+
+/** How a recording of a call is made (from `<Dial record>` or `Calls/{Sid}/Recordings`). */
+export interface RecordingOptions {
+  readonly accountSid: AccountSid;
+  readonly callSid: CallSid;
+  readonly source: RecordingSource;
+  /** 2: channel 1 the parent (caller) leg, channel 2 the child (dialed) leg; 1: a mix. */
+  readonly channels: 1 | 2;
+  readonly track: RecordingTrackKind;
+  readonly trim: boolean;
+  readonly statusCallback: string | null;
+  readonly statusCallbackMethod: HttpMethod;
+  readonly statusCallbackEvents: readonly RecordingCallbackEvent[];
+}
+
+/** Why pausing a recording leaves silence in it or leaves the span out. */
+export type PauseBehavior = 'skip' | 'silence';
+
+/** A recording being made. */
+export interface ActiveRecording {
+  readonly sid: RecordingRecord['sid'];
+  readonly callSid: CallSid;
+  /** The current record (status, start time). */
+  readonly record: RecordingRecord;
+  /** The legs recorded: the parent (channel 1) and the child (channel 2); null while a leg is not there. */
+  setLegs(parent: MediaEndpoint | null, child: MediaEndpoint | null): void;
+  /** False when it is not recording (paused already, or ended). */
+  pause(behavior: PauseBehavior): boolean;
+  /** False when it is not paused. */
+  resume(): boolean;
+  /**
+   * Ends the recording. Resolves once the WAV is final (its duration known), before the files are
+   * stored and encoded; callbacks follow. Idempotent: later calls give the same result.
+   */
+  stop(): Promise<RecordingRecord>;
+}
+
+/** Records calls. Implemented by `recording/`. */
+export interface RecorderPort {
+  /** Starts recording `parent` (and `child` when known). Fails (ok:false) only when the spool file cannot be created. */
+  start(options: RecordingOptions, parent: MediaEndpoint | null, child: MediaEndpoint | null): Promise<MediaResult<ActiveRecording>>;
+  /** The public URL of a recording without extension, as webhooks give it (`…/Recordings/RE…`). */
+  recordingUrl(accountSid: AccountSid, sid: RecordingRecord['sid']): string;
 }

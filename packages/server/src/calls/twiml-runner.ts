@@ -105,7 +105,7 @@ export async function runTwiml(ctx: EngineContext, call: LiveCall, first: TwimlS
 async function runVerb(ctx: EngineContext, call: LiveCall, verb: Verb, baseUrl: string | null): Promise<TwimlSource | null | 'stop'> {
   switch (verb.verb) {
     case 'Dial': {
-      const outcome = await runDial(ctx, call, verb);
+      const outcome = await runDial(ctx, call, verb, baseUrl);
       if (verb.action === undefined) return null;
       const url = resolveUrl(verb.action, baseUrl);
       if (url === null) return null;
@@ -115,6 +115,11 @@ async function runVerb(ctx: EngineContext, call: LiveCall, verb: Verb, baseUrl: 
         DialBridged: String(outcome.bridged),
       };
       if (outcome.dialCallSid !== null) extra['DialCallSid'] = outcome.dialCallSid;
+      if (outcome.recording !== null) {
+        extra['RecordingSid'] = outcome.recording.sid;
+        extra['RecordingUrl'] = outcome.recording.url;
+        extra['RecordingDuration'] = String(outcome.recording.durationS);
+      }
       const next: TwimlSource = { kind: 'url', url, method: verb.method ?? 'POST', extra };
       if (call.hasEnded()) {
         // Twilio still requests the action URL after the caller hung up; its TwiML is ignored.

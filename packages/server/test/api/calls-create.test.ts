@@ -9,7 +9,7 @@ import { CallEngine, type ClientConnection, type MediaEndpoint, type MediaPort, 
 import { FORM, form, makeApp, type AppHarness } from '../harness.ts';
 
 const endpoint = (id: string): MediaEndpoint => ({
-  id, codec: null, localSdp: `sdp ${id}`, applyAnswer: () => ({ ok: true, value: undefined }), reoffer: () => ({ ok: false, error: new VoiceError(31400, 'x') }), close: () => undefined,
+  id, codec: null, localSdp: `sdp ${id}`, applyAnswer: () => ({ ok: true, value: undefined }), reoffer: () => ({ ok: false, error: new VoiceError(31400, 'x') }), close: () => undefined, setTap: () => undefined,
 });
 const media: MediaPort = {
   answer: () => ({ ok: true, value: { endpoint: endpoint('a'), sdp: 'sdp a' } }),

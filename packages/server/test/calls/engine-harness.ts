@@ -2,7 +2,7 @@
 import { ManualClock } from '@denwa/testkit';
 import { createLogger } from '../../src/core/index.ts';
 import { createMemoryStore, type Store } from '../../src/store/index.ts';
-import { CallEngine, type ClientDirectory } from '../../src/calls/index.ts';
+import { CallEngine, type ClientDirectory, type RecorderPort } from '../../src/calls/index.ts';
 import { ACCOUNT, APP, FakeDriver, FakeMedia, FakeWebhooks, T0, ids, type FakeConnection } from './fakes.ts';
 
 export interface EngineHarness {
@@ -20,7 +20,7 @@ export interface EngineHarness {
 /** Lets the engine's promise chains run (no timers advance). */
 export const settle = async (): Promise<void> => { for (let i = 0; i < 30; i++) await new Promise((r) => setImmediate(r)); };
 
-export async function engineHarness(options: { readonly phone?: boolean; readonly appStatusCallback?: string | null } = {}): Promise<EngineHarness> {
+export async function engineHarness(options: { readonly phone?: boolean; readonly appStatusCallback?: string | null; readonly recorder?: RecorderPort } = {}): Promise<EngineHarness> {
   const clock = new ManualClock(T0);
   const store = createMemoryStore();
   const media = new FakeMedia();
@@ -28,7 +28,7 @@ export async function engineHarness(options: { readonly phone?: boolean; readonl
   const directory = new Map<string, FakeConnection[]>();
   const driver = new FakeDriver();
   const clients: ClientDirectory = { registered: (_a, identity) => directory.get(identity) ?? [] };
-  const engine = new CallEngine({ store, webhooks: web, media, clients, clock, ids, log: createLogger({ level: 'silent' }), ...(options.phone === true ? { phone: driver } : {}) });
+  const engine = new CallEngine({ store, webhooks: web, media, clients, clock, ids, log: createLogger({ level: 'silent' }), ...(options.phone === true ? { phone: driver } : {}), recorder: options.recorder ?? null });
   await store.accounts.upsert({ sid: ACCOUNT, friendlyName: 'a', authToken: 'x'.repeat(32), status: 'active', dateCreated: T0, dateUpdated: T0 });
   await store.applications.insert({
     sid: APP, accountSid: ACCOUNT, friendlyName: 'app', voiceUrl: 'https://app.test/voice', voiceMethod: 'POST', voiceFallbackUrl: null,

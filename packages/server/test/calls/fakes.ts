@@ -3,7 +3,7 @@ import { VoiceError, type AccountSid, type ApplicationSid, type CallSid } from '
 import { RandomIdGenerator } from '../../src/core/index.ts';
 import type {
   CallMessage, ClientConnection, IncomingCallParameters, LegDriver, MediaBridge, MediaCodec, MediaEndpoint, MediaEndpointOptions,
-  MediaEventListener, MediaOfferOptions, MediaPort, MediaResult, PhoneDialRequest, PhoneLeg, PhoneLegEvent, TwimlFetchResult, TwimlRequest,
+  MediaEventListener, MediaOfferOptions, MediaTap, MediaPort, MediaResult, PhoneDialRequest, PhoneLeg, PhoneLegEvent, TwimlFetchResult, TwimlRequest,
   WebhookClient, WebhookRequest,
 } from '../../src/calls/index.ts';
 
@@ -24,7 +24,10 @@ export class FakeEndpoint implements MediaEndpoint {
     return sdp === 'bad' ? { ok: false, error: new VoiceError(31400, 'bad answer') } : { ok: true, value: undefined };
   }
   reoffer(): MediaResult<string> { return { ok: true, value: 'restart answer' }; }
-  close(): void { this.closed = true; }
+  /** The recorder tapping this endpoint, if any: a test plays audio into it with `tap.onAudio`. */
+  tap: MediaTap | null = null;
+  setTap(tap: MediaTap | null): void { this.tap = tap; }
+  close(): void { this.closed = true; this.tap = null; }
 }
 
 export class FakeMedia implements MediaPort {

@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { VoiceError } from '@denwa/protocol';
-import type { MediaCodec, MediaEndpoint, MediaEndpointEvent, MediaEventListener, MediaResult } from '../../calls/ports.ts';
+import type { MediaCodec, MediaEndpoint, MediaTap, MediaEndpointEvent, MediaEventListener, MediaResult } from '../../calls/ports.ts';
+import { MediaTapPoint } from './media-tap-point.ts';
 import type { TimerHandle } from '../../core/index.ts';
 import { DtmfDetector, RtpRewriter, SpeechDetector, createRtpHeaderInfo, isRtcpPacket, rtpHeaderInfo } from '../rtp/index.ts';
 import {
@@ -65,6 +66,7 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
   /** Per incoming payload type: 0 dropped, PRIMARY or TELEPHONE_EVENT. */
   readonly #accept = new Uint8Array(128);
   readonly #info = createRtpHeaderInfo();
+  readonly #tap = new MediaTapPoint();
   readonly #latch = new RtpLatch();
   #rtcpLatched: RtpAddress | null = null;
   #connected = false;
@@ -116,35 +118,21 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
     return p === undefined ? null : { name: p.name, clockRate: p.clockRate, channels: p.channels, payloadType: p.pt };
   }
 
-  get localSdp(): string {
-    return this.#localSdp;
-  }
+  get localSdp(): string { return this.#localSdp; }
 
   /** The leg's RTP port (its RTCP port is the next one); 0 before {@link RtpEndpoint.open}. */
-  get localPort(): number {
-    return this.#sockets?.port ?? 0;
-  }
+  get localPort(): number { return this.#sockets?.port ?? 0; }
 
-  get localSsrc(): number {
-    return this.#ssrc;
-  }
+  get localSsrc(): number { return this.#ssrc; }
 
-  get connected(): boolean {
-    return this.#connected;
-  }
+  get connected(): boolean { return this.#connected; }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
+  get closed(): boolean { return this.#closed; }
 
-  get label(): string {
-    return this.#label;
-  }
+  get label(): string { return this.#label; }
 
   /** The SRTP suite in use (SDES), or null for plain RTP. */
-  get srtp(): SdesSuite | null {
-    return this.#sdes.suite;
-  }
+  get srtp(): SdesSuite | null { return this.#sdes.suite; }
 
   /** Where RTP goes now: the latched source, else the SDP's address; null when Denwa does not send. */
   get destination(): { readonly address: string; readonly port: number } | null {
@@ -153,17 +141,11 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
   }
 
   /** Settles when the sockets are closed and the ports are free again. */
-  get whenClosed(): Promise<void> {
-    return this.#closing;
-  }
+  get whenClosed(): Promise<void> { return this.#closing; }
 
-  get relayCodecs(): RelayCodecs | null {
-    return this.#codecs;
-  }
+  get relayCodecs(): RelayCodecs | null { return this.#codecs; }
 
-  get peer(): RelayLeg | null {
-    return this.#peer;
-  }
+  get peer(): RelayLeg | null { return this.#peer; }
 
   /** Quality of this leg as Denwa sees it. */
   stats(): LegStats | null {
@@ -330,6 +312,7 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
     this.#rtcp?.onReceived(buf.readUInt32BE(8), buf.readUInt16BE(2), ts, now);
     if (kind === TELEPHONE_EVENT) this.#dtmfIn?.push(ts, buf, info.payloadOffset, info.payloadLength);
     else this.#speech?.pushRtp(buf, len, now);
+    if (kind === PRIMARY) this.#tap.push(buf, len, now, this);
     const peer = this.#peer;
     if (peer === null || !peer.sendRelayed(buf, len, now)) {
       this.counters.notForwarded++;
@@ -398,6 +381,10 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
    * Sends DTMF digits as RFC 4733 events (0-9 * # A-D; `w` pauses 500 ms; other characters are
    * skipped), after any still being sent. False when no telephone-event was negotiated.
    */
+  setTap(tap: MediaTap | null): void {
+    this.#tap.set(tap);
+  }
+
   sendDigits(digits: string): boolean {
     const te = this.#media?.telephoneEvent;
     if (this.#closed || te === undefined || te === null) return false;
@@ -477,6 +464,7 @@ export class RtpEndpoint implements MediaEndpoint, RelayLeg {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#tap.set(null);
     this.#dtmfOut.close();
     if (this.#connectTimer !== null) this.#ctx.clock.clearTimeout(this.#connectTimer);
     this.#connectTimer = null;

@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { VoiceError } from '@denwa/protocol';
-import type { MediaCodec, MediaEndpoint, MediaEventListener, MediaEndpointEvent, MediaResult } from '../../calls/ports.ts';
+import type { MediaCodec, MediaEndpoint, MediaTap, MediaEventListener, MediaEndpointEvent, MediaResult } from '../../calls/ports.ts';
+import { MediaTapPoint } from './media-tap-point.ts';
 import { DtlsServer, type DtlsConnection } from '../dtls/index.ts';
 import { DtmfDetector, RtpRewriter, SpeechDetector, isRtcpPacket, type DtmfDigit } from '../rtp/index.ts';
 import { buildAnswer, buildOffer, buildReinviteAnswer, isIceRestart, offeredAudioCodecs, parseAnswer, parseOffer, type AudioCodecName, type NegotiatedMedia, type OfferParams } from '../sdp/index.ts';
@@ -40,6 +41,7 @@ export class WebRtcEndpoint implements MediaEndpoint, RelayLeg {
   readonly #onEvent: MediaEventListener;
   readonly #ssrc: number;
   readonly #cname: string;
+  readonly #tap = new MediaTapPoint();
   readonly #createdAt: number;
   #localIce: { ufrag: string; pwd: string };
   #sessionVersion = 1;
@@ -89,17 +91,11 @@ export class WebRtcEndpoint implements MediaEndpoint, RelayLeg {
     return p === undefined ? null : { name: p.name, clockRate: p.clockRate, channels: p.channels, payloadType: p.pt };
   }
 
-  get localSdp(): string {
-    return this.#localSdp;
-  }
+  get localSdp(): string { return this.#localSdp; }
 
-  get connected(): boolean {
-    return this.#connected;
-  }
+  get connected(): boolean { return this.#connected; }
 
-  get localSsrc(): number {
-    return this.#ssrc;
-  }
+  get localSsrc(): number { return this.#ssrc; }
 
   /** Quality of this leg as Denwa sees it. */
   stats(): LegStats | null {
@@ -306,6 +302,7 @@ export class WebRtcEndpoint implements MediaEndpoint, RelayLeg {
       const offset = 12 + 4 * ((buf[0] ?? 0) & 0x0f);
       if (len >= offset + 4) this.#dtmf?.push(ts, buf, offset, len - offset);
     } else if (pt === this.#negotiated?.primary.pt) this.#speech?.pushRtp(buf, len, now);
+    if (pt === this.#negotiated?.primary.pt) this.#tap.push(buf, len, now, this);
     const peer = this.#peer;
     if (peer === null || !peer.sendRelayed(buf, len, now)) {
       this.counters.notForwarded++;
@@ -353,20 +350,20 @@ export class WebRtcEndpoint implements MediaEndpoint, RelayLeg {
     if (mine !== null && theirs !== null) this.#rewriter?.setPayloadTypes(relayPayloadMap(mine, theirs));
   }
 
-  get relayCodecs(): RelayCodecs | null {
-    return this.#codecs;
-  }
+  get relayCodecs(): RelayCodecs | null { return this.#codecs; }
 
   /** The bridged peer whose media this endpoint forwards to (null: none). */
   setPeer(peer: RelayLeg | null): void {
     this.#peer = peer;
   }
 
-  get peer(): RelayLeg | null {
-    return this.#peer;
-  }
+  get peer(): RelayLeg | null { return this.#peer; }
 
   /** Sends DTMF digits as RFC 4733 events (see `DtmfSender`); false when no telephone-event was negotiated. */
+  setTap(tap: MediaTap | null): void {
+    this.#tap.set(tap);
+  }
+
   sendDigits(digits: string): boolean {
     const te = this.#negotiated?.telephoneEvent;
     if (this.#closed || te === undefined || te === null) return false;
@@ -463,6 +460,7 @@ export class WebRtcEndpoint implements MediaEndpoint, RelayLeg {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#tap.set(null);
     this.#dtmf?.flush();
     this.#dtmfOut.close();
     this.#dtls?.close();
@@ -475,9 +473,7 @@ export class WebRtcEndpoint implements MediaEndpoint, RelayLeg {
     this.#ctx.registry.forget(this);
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
+  get closed(): boolean { return this.#closed; }
 
   /** Test hooks: impairs what this leg is sent from now on (null: no impairment). */
   impair(impairment: MediaImpairment | null): void {
@@ -485,12 +481,8 @@ export class WebRtcEndpoint implements MediaEndpoint, RelayLeg {
   }
 
   /** The label the call engine gave (the call sid first). */
-  get label(): string {
-    return this.#label;
-  }
+  get label(): string { return this.#label; }
 
   /** Every ICE ufrag this endpoint has used (the relay unregisters them on close). */
-  get localUfrag(): string {
-    return this.#localIce.ufrag;
-  }
+  get localUfrag(): string { return this.#localIce.ufrag; }
 }
