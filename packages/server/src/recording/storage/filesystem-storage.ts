@@ -184,13 +184,13 @@ export class FilesystemStorage implements RecordingStorage {
 
   async #put(key: string, localPath: string, contentType: string): Promise<void> {
     const target = this.#pathOf(key);
+    const source = await stat(localPath).catch(() => null);
+    if (source === null || !source.isFile()) {
+      throw new RecordingStorageError(`Recording storage put ${key}: ${localPath} is not a readable regular file`, {
+        code: 'InvalidArgument',
+      });
+    }
     try {
-      const source = await stat(localPath);
-      if (!source.isFile()) {
-        throw new RecordingStorageError(`Recording storage put ${key}: ${localPath} is not a regular file`, {
-          code: 'InvalidArgument',
-        });
-      }
       await mkdir(dirname(target), { recursive: true });
       // The sidecar goes first: if the move then fails, at worst an older object at this key
       // reports the new type; the other order could leave a new file with the old type.

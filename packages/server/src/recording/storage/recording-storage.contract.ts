@@ -236,8 +236,18 @@ export function runRecordingStorageContract(name: string, open: () => Promise<Op
     });
 
     it('put of a missing spool file rejects and stores nothing', async () => {
-      await expect(storage().put(WAV_KEY, join(spool, 'never-written.wav'), WAV)).rejects.toBeInstanceOf(RecordingStorageError);
+      const error = await storage().put(WAV_KEY, join(spool, 'never-written.wav'), WAV).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RecordingStorageError);
+      expect(error).toMatchObject({ code: 'InvalidArgument' });
       expect(await storage().stat(WAV_KEY)).toBeNull();
+    });
+
+    it('close waits for a put in flight, which completes', async () => {
+      const local = await spoolFile(sampleBytes(64 * 1024));
+      const putting = storage().put(WAV_KEY, local, WAV);
+      await storage().close();
+      expect(await exists(local)).toBe(false);
+      await putting;
     });
 
     it('after close every call rejects with Closed; close is idempotent', async () => {

@@ -135,10 +135,11 @@ function failureCode(error: unknown): string | undefined {
 export class S3Client {
   readonly bucket: string;
   readonly region: string;
+  /** Deadline of one attempt without a body to send. */
+  readonly requestTimeoutMs: number;
   readonly #credentials: SigV4Credentials;
   readonly #origin: URL;
   readonly #pathStyle: boolean;
-  readonly #timeoutMs: number;
   readonly #maxAttempts: number;
   readonly #retryBaseDelayMs: number;
 
@@ -149,7 +150,7 @@ export class S3Client {
     this.bucket = options.bucket;
     this.region = options.region;
     this.#credentials = { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey };
-    this.#timeoutMs = positiveInteger(options.requestTimeoutMs ?? 30_000, 'requestTimeoutMs');
+    this.requestTimeoutMs = positiveInteger(options.requestTimeoutMs ?? 30_000, 'requestTimeoutMs');
     this.#maxAttempts = positiveInteger(options.maxAttempts ?? 3, 'maxAttempts');
     if (this.#maxAttempts > 10) throw configError('maxAttempts is at most 10');
     this.#retryBaseDelayMs = options.retryBaseDelayMs ?? 200;
@@ -187,7 +188,7 @@ export class S3Client {
     attempt: number,
   ): Promise<{ ok: true; value: T } | { ok: false; error: RecordingStorageError; retryable: boolean }> {
     const controller = new AbortController();
-    const timeoutMs = call.timeoutMs ?? this.#timeoutMs;
+    const timeoutMs = call.timeoutMs ?? this.requestTimeoutMs;
     const timer = setTimeout(() => { controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')); }, timeoutMs);
     const body = call.body?.();
     const target = this.label(call.key);

@@ -110,7 +110,6 @@ export class S3Storage implements RecordingStorage {
   readonly #partSize: number;
   readonly #signedPayloadLimit: number;
   readonly #bytesPerSecond: number;
-  readonly #timeoutMs: number;
   #closed = false;
   readonly #inFlight = new Set<Promise<unknown>>();
 
@@ -129,7 +128,6 @@ export class S3Storage implements RecordingStorage {
     this.#partSize = sizeOption(options.partSize ?? 16 * MiB, 'partSize', MIN_PART_SIZE);
     this.#signedPayloadLimit = sizeOption(options.signedPayloadLimit ?? MiB, 'signedPayloadLimit', 0);
     this.#bytesPerSecond = sizeOption(options.minUploadBytesPerSecond ?? 256 * 1024, 'minUploadBytesPerSecond', 1);
-    this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
   async put(key: string, localPath: string, contentType: string): Promise<void> {
@@ -154,11 +152,16 @@ export class S3Storage implements RecordingStorage {
         method: 'HEAD',
         key: this.#prefix + key,
         idempotent: true,
-        onResponse: (response) =>
-          Promise.resolve({
-            size: Number(response.headers.get('content-length') ?? '0'),
-            contentType: response.headers.get('content-type') ?? FALLBACK_TYPE,
-          }),
+        onResponse: (response) => {
+          const size = Number(response.headers.get('content-length') ?? 'NaN');
+          if (!Number.isSafeInteger(size) || size < 0) {
+            throw new RecordingStorageError(`S3 HeadObject ${this.#client.label(this.#prefix + key)}: no Content-Length in the answer`, {
+              code: 'MalformedResponse',
+              status: response.status,
+            });
+          }
+          return Promise.resolve({ size, contentType: response.headers.get('content-type') ?? FALLBACK_TYPE });
+        },
       });
     } catch (error) {
       if (isObjectMissing(error)) return null;
@@ -351,7 +354,7 @@ export class S3Storage implements RecordingStorage {
 
   /** The base deadline plus the time to send `bytes` at the slowest acceptable rate. */
   #uploadTimeout(bytes: number): number {
-    return this.#timeoutMs + Math.ceil((bytes / this.#bytesPerSecond) * 1000);
+    return this.#client.requestTimeoutMs + Math.ceil((bytes / this.#bytesPerSecond) * 1000);
   }
 
   #assertOpen(operation: string): void {
