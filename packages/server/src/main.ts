@@ -180,6 +180,7 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
       log,
       defaultAccountSid: accountSid,
       calls: engine,
+      recordings: recorder,
       testHooks: config.testHooks ? { impair: (callSid: string, impairment: MediaImpairment | null) => mediaRelay.impair(callSid, impairment) } : null,
       get publicUrl(): string { return publicUrl; },
       console: { version: DENWA_VERSION, httpsUrl: null as string | null, caCertPem: dataDir.tls.caPem, webSources: WEB_SOURCES },

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { VoiceError, isSid, type AccountSid, type SidKind, type SidTypes } from '@denwa/protocol';
 import type { CallEngine } from '../calls/index.ts';
 import type { Clock, IdGenerator } from '../core/index.ts';
+import type { RecordingService } from '../recording/index.ts';
 import type { Store } from '../store/ports.ts';
 import { authenticate, requireAccount, type Principal } from './auth.ts';
 import { paramsOf, stripJson, type Params } from './form.ts';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   readonly defaultAccountSid: AccountSid;
   /** The call engine, for `Calls.create` and live-call updates; absent in REST-only tests. */
   readonly calls?: CallEngine;
+  /** The recorder: live recordings (pause, resume, stop) and stored media; absent in REST-only tests. */
+  readonly recordings?: RecordingService | null;
   /** Test-only endpoints (`--test-hooks on`); absent otherwise. */
   readonly testHooks?: TestHooks | null;
 }

@@ -5,7 +5,7 @@
 import { VoiceError, type AccountSid, type CallSid, type PhoneNumberSid, type TrunkSid } from '@denwa/protocol';
 import type { CallRecord, HttpMethod } from '../store/ports.ts';
 import { CallState } from './call-status.ts';
-import type { CallMessage, ClientConnection, InboundPhoneLeg, MediaEndpointEvent, MediaResult } from './ports.ts';
+import type { ActiveRecording, CallMessage, ClientConnection, InboundPhoneLeg, MediaEndpointEvent, MediaResult, RecordingOptions } from './ports.ts';
 import type { ClientCalls, PlaceCallRequest, ResumeResult } from './client-calls.ts';
 import type { CallEngineDeps, EngineContext, NewCallRecord, PhoneFields } from './engine-context.ts';
 import { LiveCall, errorForStatus } from './live-call.ts';
@@ -287,6 +287,23 @@ export class CallEngine implements ClientCalls {
     if (status === 'canceled' && call.answered) return false;
     call.end(call.answered ? 'completed' : 'canceled', 'api');
     return true;
+  }
+
+  /**
+   * REST `Calls/{Sid}/Recordings` create: records a live, answered call (channel 1 its own leg,
+   * channel 2 the leg it is bridged to, if any) until the call ends or the recording is stopped.
+   * 21220 when the call is not in progress; 16114 when recording is off or cannot start.
+   */
+  async startRecording(accountSid: AccountSid, callSid: CallSid, options: Omit<RecordingOptions, 'accountSid' | 'callSid' | 'source'>): Promise<MediaResult<ActiveRecording>> {
+    const recorder = this.#ctx.recorder;
+    const call = this.#ctx.calls.get(callSid);
+    if (call === undefined || call.hasEnded() || call.state.accountSid !== accountSid || !call.answered) {
+      return { ok: false, error: new VoiceError(21220, 'the call is not in progress: only a live, answered call can be recorded') };
+    }
+    if (recorder === undefined || recorder === null) return { ok: false, error: new VoiceError(16114, 'recording is not available on this server') };
+    const started = await recorder.start({ ...options, accountSid, callSid, source: 'StartCallRecordingAPI' }, call.leg.endpoint, call.peer?.leg.endpoint ?? null);
+    if (started.ok) void call.whenEnded().then(() => started.value.stop());
+    return started;
   }
 
   /** Ends every call (server shutdown). */

@@ -300,4 +300,8 @@ export interface RecorderPort {
   start(options: RecordingOptions, parent: MediaEndpoint | null, child: MediaEndpoint | null): Promise<MediaResult<ActiveRecording>>;
   /** The public URL of a recording without extension, as webhooks give it (`…/Recordings/RE…`). */
   recordingUrl(accountSid: AccountSid, sid: RecordingRecord['sid']): string;
+  /** A recording being made in this process, by sid (null once stopped). */
+  active(sid: RecordingRecord['sid']): ActiveRecording | null;
+  /** The recordings of `callSid` being made now, oldest first. */
+  activeForCall(callSid: CallSid): readonly ActiveRecording[];
 }

@@ -6,7 +6,8 @@
  * one periodic tick that writes what is older than the jitter window.
  */
 import { join } from 'node:path';
-import { VoiceError, type AccountSid, type RecordingSid } from '@denwa/protocol';
+import type { Readable } from 'node:stream';
+import { VoiceError, type AccountSid, type CallSid, type RecordingSid } from '@denwa/protocol';
 import type { ActiveRecording, MediaEndpoint, MediaResult, PauseBehavior, RecorderPort, RecordingOptions, WebhookClient } from '../calls/ports.ts';
 import type { Clock, IdGenerator, Logger, TimerHandle } from '../core/index.ts';
 import type { RecordingPatch, RecordingRecord, Store } from '../store/ports.ts';
@@ -16,7 +17,7 @@ import { finalizeRecording, mediaKey } from './finalize.ts';
 import { sendRecordingCallback } from './recording-callbacks.ts';
 import { repairRecording } from './repair.ts';
 import { SpoolWriter } from './spool-writer.ts';
-import type { RecordingStorage } from './storage/index.ts';
+import type { ByteRange, RecordingStorage } from './storage/index.ts';
 
 /** How often recordings write what is older than the jitter window. */
 const TICK_MS = 500;
@@ -73,6 +74,28 @@ export class RecordingService implements RecorderPort {
   active(sid: RecordingSid): ActiveRecording | null {
     const a = this.#active.get(sid);
     return a === undefined ? null : this.#handle(a);
+  }
+
+  activeForCall(callSid: CallSid): readonly ActiveRecording[] {
+    return [...this.#active.values()].filter((a) => a.record.callSid === callSid).map((a) => this.#handle(a));
+  }
+
+  /**
+   * The stored media of a completed recording: its size and a stream of `range` (null when absent).
+   * The MP3 may still be encoding right after completion; then it is absent for a moment.
+   */
+  async media(record: RecordingRecord, format: 'wav' | 'mp3', range?: ByteRange): Promise<{ readonly size: number; readonly stream: Readable } | null> {
+    const key = format === 'wav' ? record.wavKey : record.mp3Key;
+    if (key === null) return null;
+    const stored = await this.#o.storage.stat(key);
+    if (stored === null) return null;
+    const stream = await this.#o.storage.read(key, range);
+    return stream === null ? null : { size: stored.size, stream };
+  }
+
+  /** Deletes a recording's stored media (its record is the caller's to delete). */
+  async deleteMedia(record: RecordingRecord): Promise<void> {
+    for (const key of [record.wavKey, record.mp3Key]) if (key !== null) await this.#o.storage.delete(key);
   }
 
   async start(options: RecordingOptions, parent: MediaEndpoint | null, child: MediaEndpoint | null): Promise<MediaResult<ActiveRecording>> {

@@ -26,6 +26,8 @@ class FakeRecorder implements RecorderPort {
       },
     });
   }
+  active(): ActiveRecording | null { return null; }
+  activeForCall(): readonly ActiveRecording[] { return []; }
   recordingUrl(accountSid: AccountSid, sid: RecordingSid): string {
     return `https://denwa.test/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`;
   }
