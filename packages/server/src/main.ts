@@ -19,7 +19,7 @@ import { SipEdge } from './sip/index.ts';
 import { HttpWebhookClient } from './webhooks/index.ts';
 import { prepareDataDir, readTrunksFile, resolvePublicUrl, trustInstructions, type DataDir, type DenwaConfig, type TokenOptions } from './config/index.ts';
 import { RandomIdGenerator, SystemClock, createLogger, type Clock, type IdGenerator, type Logger } from './core/index.ts';
-import { FilesystemStorage, Mp3EncoderPool, RecordingService } from './recording/index.ts';
+import { Mp3EncoderPool, RecordingService, createRecordingStorage } from './recording/index.ts';
 import { openSqliteStore, type Store } from './store/index.ts';
 import { DENWA_VERSION } from './version.ts';
 
@@ -168,7 +168,7 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
     await mkdir(spoolDir, { recursive: true, mode: 0o700 });
     mp3 = new Mp3EncoderPool({ size: 1 });
     recorder = new RecordingService({
-      store, storage: new FilesystemStorage({ root: dataDir.recordingsDir }), spoolDir, webhooks, clock, ids, log: log.child({ mod: 'recording' }),
+      store, storage: recordingStorage(config, dataDir), spoolDir, webhooks, clock, ids, log: log.child({ mod: 'recording' }),
       publicBaseUrl: () => publicUrl, mp3,
     });
     engine = new CallEngine({ store, webhooks, media: relay, clients: presence, clock, ids, log, phone: sip, recorder });
@@ -246,6 +246,7 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
     }
     out(`  media      udp ${advertisedAddress}:${String(mediaPort)} (WebRTC relay, ${relay.io === 'native' ? 'batched UDP' : 'node:dgram'}) · signaling wss://${urlHost}:${String(httpsPort)}/signal`);
     out(sip === null ? `  sip        off (port ${String(config.sipPort)} not available)` : `  sip        udp+tcp ${advertisedAddress}:${String(sip.port)}, tls ${String(sip.tlsPort ?? 'off')} (trunks, numbers)`);
+    out(`  recordings ${recordingsWhere(config, dataDir)}`);
     if (virtualNumber.kind === 'created' || virtualNumber.kind === 'existing') {
       out(`  number     ${virtualNumber.number.phoneNumber} (virtual${virtualNumber.kind === 'created' ? ', created' : ''}; call it from ${publicUrl}/simulator/)`);
     }
@@ -255,6 +256,22 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
     await close();
     throw err;
   }
+}
+
+/** The recordings' storage from `--recording-storage`: the data dir, or an S3-compatible bucket. */
+function recordingStorage(config: DenwaConfig, dataDir: DataDir): ReturnType<typeof createRecordingStorage> {
+  const s = config.recordingStorage;
+  if (s.kind === 'filesystem') return createRecordingStorage({ kind: 'filesystem', root: dataDir.recordingsDir });
+  return createRecordingStorage({
+    kind: 's3', bucket: s.bucket, region: s.region, accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey,
+    ...(s.prefix === '' ? {} : { prefix: s.prefix }), ...(s.endpoint === null ? {} : { endpoint: s.endpoint }), ...(s.pathStyle === null ? {} : { pathStyle: s.pathStyle }),
+  });
+}
+
+/** Where recordings go, for the banner (no keys). */
+function recordingsWhere(config: DenwaConfig, dataDir: DataDir): string {
+  const s = config.recordingStorage;
+  return s.kind === 'filesystem' ? `${dataDir.recordingsDir} (WAV + MP3)` : `s3://${s.bucket}${s.prefix === '' ? '' : `/${s.prefix}`}${s.endpoint === null ? '' : ` at ${s.endpoint}`} (WAV + MP3)`;
 }
 
 function credentialsHint(dataDir: DataDir): string {

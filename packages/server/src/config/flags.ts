@@ -104,6 +104,23 @@ export const OPTIONS = {
     help: 'JSON file of SIP trunks and their numbers (see docs/DEPLOY.md), applied at every start; '
       + 'the same trunks can also be managed with /v1/SipTrunks.',
   },
+  recordingStorage: {
+    // secret: a mistyped URL may carry keys (s3://KEY:SECRET@bucket), so errors never echo it.
+    flag: 'recording-storage', env: 'DENWA_RECORDING_STORAGE', type: 'recording-storage', metavar: 'URL', default: 'file',
+    required: false, secret: true, commands: BOTH,
+    help: 'Where finished recordings live: file (<data dir>/recordings) or s3://BUCKET[/PREFIX]?region=R&endpoint=URL '
+      + '(any S3-compatible service; keys from DENWA_S3_ACCESS_KEY_ID and DENWA_S3_SECRET_ACCESS_KEY).',
+  },
+  s3AccessKeyId: {
+    flag: null, env: 'DENWA_S3_ACCESS_KEY_ID', type: 'key-text', metavar: 'KEY', default: null,
+    required: false, secret: false, commands: BOTH,
+    help: 'Access key id for --recording-storage s3://…; set together with DENWA_S3_SECRET_ACCESS_KEY.',
+  },
+  s3SecretAccessKey: {
+    flag: null, env: 'DENWA_S3_SECRET_ACCESS_KEY', type: 'key-text', metavar: 'SECRET', default: null,
+    required: false, secret: true, commands: BOTH,
+    help: 'Secret access key for --recording-storage s3://…; never logged or written to disk.',
+  },
   sipPort: {
     flag: 'sip-port', env: 'DENWA_SIP_PORT', type: 'port', metavar: 'PORT', default: '5060',
     required: false, secret: false, commands: BOTH,

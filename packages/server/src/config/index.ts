@@ -16,6 +16,7 @@ export {
   type Env,
   type Flags,
   type ParsedArgs,
+  type RecordingStorageConfig,
   type TlsFiles,
   type TokenOptions,
 } from './load-config.ts';

@@ -42,6 +42,7 @@ describe('loadConfig: defaults and precedence', () => {
       tls: null,
       logLevel: 'info',
       credentialsOverride: null,
+      recordingStorage: { kind: 'filesystem' },
     });
   });
 
@@ -74,6 +75,9 @@ describe('loadConfig: defaults and precedence', () => {
       DENWA_LOG_LEVEL: 'silent',
       DENWA_ACCOUNT_SID: SID,
       DENWA_AUTH_TOKEN: TOKEN,
+      DENWA_RECORDING_STORAGE: 's3://denwa-recordings/calls/2026?region=ap-northeast-1&endpoint=http://127.0.0.1:9000/&path-style=true',
+      DENWA_S3_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      DENWA_S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
     });
     expect(config).toEqual({
       dataDir: '/srv/denwa/data',
@@ -91,7 +95,30 @@ describe('loadConfig: defaults and precedence', () => {
       tls: { certFile: '/srv/denwa/certs/fullchain.pem', keyFile: '/etc/denwa/privkey.pem' },
       logLevel: 'silent',
       credentialsOverride: { accountSid: SID, authToken: TOKEN },
+      recordingStorage: {
+        kind: 's3', bucket: 'denwa-recordings', prefix: 'calls/2026', region: 'ap-northeast-1', endpoint: 'http://127.0.0.1:9000', pathStyle: true,
+        accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      },
     });
+  });
+
+  it('--recording-storage: file, or an S3 bucket that needs both keys from the environment; bad URLs are refused without echoing secrets', () => {
+    expect(start(['--recording-storage', 'file']).recordingStorage).toEqual({ kind: 'filesystem' });
+    const keys = { DENWA_S3_ACCESS_KEY_ID: 'AKID', DENWA_S3_SECRET_ACCESS_KEY: 'topsecretvalue' };
+    expect(start(['--recording-storage', 's3://bucket-1'], keys).recordingStorage).toEqual({
+      kind: 's3', bucket: 'bucket-1', prefix: '', region: 'us-east-1', endpoint: null, pathStyle: null, accessKeyId: 'AKID', secretAccessKey: 'topsecretvalue',
+    });
+    expect(() => start(['--recording-storage', 's3://bucket-1'], { DENWA_S3_ACCESS_KEY_ID: 'AKID' })).toThrow(/DENWA_S3_SECRET_ACCESS_KEY/);
+    for (const bad of ['ftp://x', 's3://UPPER', 's3://b/../x', 's3://bucket-1?foo=1', 's3://bucket-1?endpoint=file:///etc', 's3://bucket-1?path-style=yes', 's3://AKID:topsecretvalue@bucket-1']) {
+      let message = '';
+      try {
+        start(['--recording-storage', bad], keys);
+      } catch (err) {
+        message = err instanceof Error ? err.message : String(err);
+      }
+      expect(message, bad).toMatch(/--recording-storage/);
+      expect(message).not.toContain('topsecretvalue');
+    }
   });
 
   it('treats an empty variable as unset', () => {

@@ -6,6 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { isSid, type AccountSid } from '@denwa/protocol';
 import { z } from 'zod';
+import type { RecordingStorageSetting } from './recording-storage.ts';
 import { ConfigError } from './config-error.ts';
 import { OPTIONS, optionByFlag, optionLabel, type Command, type OptionName, type OptionSpec } from './flags.ts';
 import { LOG_LEVELS, MAX_PORT, MEDIA_IO_MODES, MIN_RTP_PORT, parseValue, type LogLevel, type MediaIo, type PortRange, type ValueOf, type ValueType } from './values.ts';
@@ -54,7 +55,14 @@ export interface DenwaConfig {
   readonly logLevel: LogLevel;
   /** Credentials from the environment; null to use (or create) `credentials.json`. */
   readonly credentialsOverride: CredentialsOverride | null;
+  /** Where finished recordings live (`--recording-storage`), with the S3 keys when it is a bucket. */
+  readonly recordingStorage: RecordingStorageConfig;
 }
+
+/** `--recording-storage` with its keys. @public */
+export type RecordingStorageConfig =
+  | { readonly kind: 'filesystem' }
+  | (Extract<RecordingStorageSetting, { kind: 's3' }> & { readonly accessKeyId: string; readonly secretAccessKey: string });
 
 /** Environment variables, as `process.env`. An empty value counts as unset. @public */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -238,6 +246,7 @@ const configSchema = z
     trunksFile: z.string().refine(isAbsolute, 'must be absolute').nullable(),
     tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).readonly().nullable(),
     logLevel: z.enum(LOG_LEVELS),
+    recordingStorage: z.custom<RecordingStorageConfig>((v) => typeof v === 'object' && v !== null),
     credentialsOverride: z
       .object({
         accountSid: z.custom<AccountSid>((v) => isSid('account', v)),
@@ -247,6 +256,19 @@ const configSchema = z
       .nullable(),
   })
   .readonly();
+
+/** `--recording-storage` and, for a bucket, both S3 keys (a ConfigError names what is missing). */
+function recordingStorageConfig(read: SettingReader): RecordingStorageConfig {
+  const setting = read.required('recordingStorage');
+  const accessKeyId = read.optional('s3AccessKeyId');
+  const secretAccessKey = read.optional('s3SecretAccessKey');
+  if (setting.kind === 'filesystem') return setting;
+  if (accessKeyId === null || secretAccessKey === null) {
+    const missing = accessKeyId === null ? OPTIONS.s3AccessKeyId : OPTIONS.s3SecretAccessKey;
+    throw new ConfigError(`${optionLabel(OPTIONS.recordingStorage)} names an S3 bucket: set ${optionLabel(missing)} too`);
+  }
+  return { ...setting, accessKeyId, secretAccessKey };
+}
 
 /**
  * Builds the server's settings from flags (as {@link parseArgs} returns them), the environment and the
@@ -290,6 +312,7 @@ export function loadConfig(flags: Flags, env: Env, cwd: string = process.cwd()):
     tls: certFile !== null && keyFile !== null ? { certFile: resolve(cwd, certFile), keyFile: resolve(cwd, keyFile) } : null,
     logLevel: read.required('logLevel'),
     credentialsOverride: accountSid !== null && authToken !== null ? { accountSid, authToken } : null,
+    recordingStorage: recordingStorageConfig(read),
   };
   checkPorts(candidate.httpPort, candidate.httpsPort, candidate.sipPort, candidate.mediaPort, candidate.rtpPortRange);
   const result = configSchema.safeParse(candidate);

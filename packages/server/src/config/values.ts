@@ -5,6 +5,7 @@
  */
 import { MAX_IDENTITY_LENGTH, isClientIdentity, isSid, type AccountSid, type ApplicationSid } from '@denwa/protocol';
 import { z } from 'zod';
+import { recordingStorageSchema, type RecordingStorageSetting } from './recording-storage.ts';
 
 /** pino's levels, plus `silent`. @public */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -127,6 +128,9 @@ export interface ValueTypes {
   identity: string;
   ttl: number;
   'application-sid': ApplicationSid;
+  'recording-storage': RecordingStorageSetting;
+  /** A non-empty token without white space (S3 keys). */
+  'key-text': string;
 }
 
 /** The kinds of value, by name. @internal */
@@ -154,6 +158,8 @@ export const VALUE_SCHEMAS: { readonly [K in ValueType]: z.ZodType<ValueTypes[K]
     (v) => isSid('application', v),
     'must be AP followed by 32 lowercase hex digits',
   ),
+  'recording-storage': recordingStorageSchema,
+  'key-text': z.string().regex(/^\S{1,256}$/, 'must be 1–256 characters without spaces'),
 };
 
 /**

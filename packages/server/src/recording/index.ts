@@ -24,4 +24,4 @@ export {
 } from './wav.ts';
 export { RecordingService, recordingSampleRate, type RecordingServiceOptions } from './recording-service.ts';
 export { Mp3EncoderPool } from './mp3/index.ts';
-export { FilesystemStorage, type RecordingStorage } from './storage/index.ts';
+export { FilesystemStorage, createRecordingStorage, type RecordingStorage, type RecordingStorageConfig as StorageConfig } from './storage/index.ts';
