@@ -1,7 +1,8 @@
 /**
  * The web console's entry routes: `/` (a status page linking the API and the local CA), `/healthz`,
  * `/ca.crt` (the local CA certificate, so a browser or OS can be told to trust it), the softphone at
- * `/phone/`, the phone simulator of the virtual carrier at `/simulator/`, and the SDK's bundle and
+ * `/phone/`, the phone simulator of the virtual carrier at `/simulator/`, the recordings at
+ * `/recordings/`, and the SDK's bundle and
  * default sounds under `/sdk/`.
  */
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +12,7 @@ import type { Store } from '../store/ports.ts';
 import { escapeHtml } from './escape-html.ts';
 import { registerInsightsIntake, type InsightsIntakeStats } from './insights-intake.ts';
 import { registerPhone } from './phone.ts';
+import { registerRecordingsPage } from './recordings.ts';
 import { registerSimulator } from './simulator.ts';
 import { lazyBundle, registerSdkAssets, type WebAssetSources } from './web-assets.ts';
 
@@ -52,6 +54,7 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps, service
   registerSdkAssets(app, sdk);
   registerPhone(app, { ...services, accountSid: deps.accountSid, sources, sdk });
   registerSimulator(app, { ...services, accountSid: deps.accountSid, sources, sdk });
+  registerRecordingsPage(app, { store: services.store, accountSid: deps.accountSid });
 
   app.get('/ca.crt', async (_req, reply) => {
     if (deps.caCertPem === null) return reply.code(404).type('text/plain').send('no local CA: this server uses a provided certificate\n');
@@ -71,6 +74,7 @@ function statusPage(d: ConsoleDeps): string {
     ['HTTPS', d.httpsUrl ?? 'off'],
     ['Softphone', `${d.publicUrl}/phone/`],
     ['Phone simulator', `${d.publicUrl}/simulator/`],
+    ['Recordings', `${d.publicUrl}/recordings/`],
   ];
   const list = rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join('');
   const ca = d.caCertPem === null ? '' : '<p>Browsers need to trust the local CA for <code>wss://</code>: <a href="/ca.crt">download denwa-local-ca.crt</a>.</p>';
