@@ -16,6 +16,8 @@ export class SpoolWriter {
   #writing: Promise<void> | null = null;
   #error: Error | null = null;
   #dataBytes = 0;
+  /** Bytes of samples on disk. */
+  #written = 0;
   #finished: Promise<number> | null = null;
 
   private constructor(path: string, file: FileHandle, sampleRate: number, channels: number) {
@@ -56,7 +58,9 @@ export class SpoolWriter {
       while (this.#pending.length > 0 && this.#error === null) {
         const chunk = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
         this.#pending = [];
-        await this.#file.write(chunk, 0, chunk.length, null);
+        // Positioned writes: the header was written with one too, which does not move the file offset.
+        await this.#file.write(chunk, 0, chunk.length, WAV_HEADER_BYTES + this.#written);
+        this.#written += chunk.length;
       }
     } catch (err) {
       this.#error = err instanceof Error ? err : new Error(String(err));

@@ -124,8 +124,12 @@ describe('RecordingService', () => {
     const r = await finished(started.value.sid);
     expect(r).toMatchObject({ status: 'completed', channels: 2, sampleRate: 8000, source: 'DialVerb', spoolPath: null });
     expect(Math.abs((r.durationMs ?? 0) - 3000)).toBeLessThan(300);
-    const wav = readWav(join(dir.path, 'media', `${ACCOUNT}/${r.sid}.wav`));
+    const path = join(dir.path, 'media', `${ACCOUNT}/${r.sid}.wav`);
+    const wav = readWav(path);
     expect(wav).toMatchObject({ rate: 8000, channels: 2 });
+    // The file is exactly the header and the samples it declares, and they start with the call's audio.
+    const header = parseWavHeader(readFileSync(path));
+    expect(header.ok && header.value.dataOffset + header.value.dataBytes).toBe(readFileSync(path).length);
     const left = channel(wav.data, 2, 0, 4000, 16000);
     const right = channel(wav.data, 2, 1, 4000, 16000);
     expect(goertzel(left, 8000, 880)).toBeGreaterThan(10 * goertzel(left, 8000, 440));
