@@ -42,6 +42,7 @@ export function callJson(c: CallRecord): Record<string, unknown> {
     uri: `${path}.json`,
     subresource_uris: {
       notifications: `${path}/Notifications.json`,
+      recordings: `${path}/Recordings.json`,
     },
   };
 }

@@ -64,7 +64,7 @@ describe('Calls (read side)', () => {
       end_time: 'Fri, 20 Nov 2026 09:01:02 +0000',
       api_version: '2010-04-01',
       uri: `${h.base}/Calls/${child.sid}.json`,
-      subresource_uris: { notifications: `${h.base}/Calls/${child.sid}/Notifications.json` },
+      subresource_uris: { notifications: `${h.base}/Calls/${child.sid}/Notifications.json`, recordings: `${h.base}/Calls/${child.sid}/Recordings.json` },
     });
   });
 
