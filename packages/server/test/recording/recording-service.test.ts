@@ -9,7 +9,7 @@ import { ManualClock, makeTempDir } from '@denwa/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallbackResult, MediaCodec, MediaEndpoint, MediaTap, RecordingOptions, WebhookClient, WebhookRequest } from '../../src/calls/index.ts';
 import { RandomIdGenerator, createLogger } from '../../src/core/index.ts';
-import { encodeG711 } from '../../src/media/codec/index.ts';
+import { OpusEncoder, encodeG711 } from '../../src/media/codec/index.ts';
 import { goertzel, sine } from '../../src/media/codec/tone.test-helper.ts';
 import { Mp3EncoderPool } from '../../src/recording/mp3/index.ts';
 import { RecordingService } from '../../src/recording/recording-service.ts';
@@ -142,6 +142,35 @@ describe('RecordingService', () => {
       AccountSid: ACCOUNT, CallSid: CALL, RecordingSid: r.sid, RecordingChannels: '2', RecordingSource: 'DialVerb', RecordingTrack: 'both',
       RecordingUrl: `https://denwa.test:8443/2010-04-01/Accounts/${ACCOUNT}/Recordings/${r.sid}`, RecordingDuration: '3',
     });
+  });
+
+  it('records two Opus legs (browser to browser) at 16 kHz through the WebAssembly decoder, each tone on its channel', async () => {
+    const OPUS: MediaCodec = { name: 'opus', clockRate: 48000, channels: 2, payloadType: 111 };
+    const parent = new TapEndpoint('p', OPUS);
+    const child = new TapEndpoint('c', OPUS);
+    const started = await service.start(options(), parent as unknown as MediaEndpoint, child as unknown as MediaEndpoint);
+    if (!started.ok) throw started.error;
+    const encoders = [new OpusEncoder({ sampleRate: 48000, bitrate: 32000 }), new OpusEncoder({ sampleRate: 48000, bitrate: 32000 })];
+    const legs = [{ leg: parent, frequency: 1000 }, { leg: child, frequency: 2500 }];
+    const packet = new Uint8Array(4000);
+    const start = clock.now();
+    for (let n = 0; n < 100; n++) {
+      legs.forEach(({ leg, frequency }, i) => {
+        const length = encoders[i]?.encode(sine(48000, frequency, 960, 8000, n * 960), 0, packet, 0) ?? -1;
+        if (length > 0) leg.tap?.onAudio(packet.subarray(0, length), OPUS, 5000 + n * 960, 0x99 + i, start + (n + 1) * 20);
+      });
+      await clock.advance(20);
+    }
+    for (const e of encoders) e.close();
+    await started.value.stop();
+    const r = await finished(started.value.sid);
+    expect(r).toMatchObject({ status: 'completed', sampleRate: 16000, channels: 2 });
+    const wav = readWav(join(dir.path, 'media', `${ACCOUNT}/${r.sid}.wav`));
+    expect(wav.rate).toBe(16000);
+    const left = channel(wav.data, 2, 0, 8000, 24000);
+    const right = channel(wav.data, 2, 1, 8000, 24000);
+    expect(goertzel(left, 16000, 1000)).toBeGreaterThan(10 * goertzel(left, 16000, 2500));
+    expect(goertzel(right, 16000, 2500)).toBeGreaterThan(10 * goertzel(right, 16000, 1000));
   });
 
   it('mono mixes both legs; a paused span left out (skip) shortens the recording, one kept as silence (silence) does not', async () => {
