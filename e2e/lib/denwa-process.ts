@@ -16,14 +16,29 @@ export interface DenwaProcess {
   readonly chunderw: string;
   /** The SIP port (UDP and TCP) on 127.0.0.1. */
   readonly sipPort: number;
+  /** Its `--data-dir`. */
+  readonly dataDir: string;
   readonly stdout: string[];
   readonly stderr: string[];
   rest(path: string, init?: { method?: string; form?: Record<string, string> }): Promise<Record<string, unknown>>;
+  /** Kills the process with `signal` (a crash: no shutdown), keeping its data dir. Resolves once it has exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startDenwa(options: { readonly env?: Readonly<Record<string, string>>; readonly args?: readonly string[] } = {}): Promise<DenwaProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'denwa-e2e-'));
+export interface StartDenwaOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  readonly args?: readonly string[];
+  /**
+   * A folder of the caller's to keep the data dir in (`<dir>/data`), so that another process can start
+   * on it after this one; the caller removes it. Default: a temp folder that `stop` removes.
+   */
+  readonly dir?: string;
+}
+
+export async function startDenwa(options: StartDenwaOptions = {}): Promise<DenwaProcess> {
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'denwa-e2e-'));
   const proc: ChildProcessWithoutNullStreams = spawn(
     process.execPath,
     [BIN, 'start', '--data-dir', join(dir, 'data'), '--host', '127.0.0.1', '--http-port', '0', '--https-port', '0', '--media-port', '0', '--sip-port', '0', '--log-level', 'debug', ...(options.args ?? [])],
@@ -52,6 +67,7 @@ export async function startDenwa(options: { readonly env?: Readonly<Record<strin
     api,
     chunderw: ready[2] ?? '',
     sipPort,
+    dataDir: join(dir, 'data'),
     stdout,
     stderr,
     async rest(path, init = {}) {
@@ -62,15 +78,22 @@ export async function startDenwa(options: { readonly env?: Readonly<Record<strin
       });
       return (await res.json()) as Record<string, unknown>;
     },
+    async kill(signal = 'SIGKILL') {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        proc.on('exit', () => { resolve(); });
+        proc.kill(signal);
+      });
+    },
     async stop() {
-      if (proc.exitCode === null) {
+      if (proc.exitCode === null && proc.signalCode === null) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => { proc.kill('SIGKILL'); }, 10_000);
           proc.on('exit', () => { clearTimeout(timer); resolve(); });
           proc.kill('SIGTERM');
         });
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -31,8 +31,11 @@ export interface Scenario {
   close(): Promise<void>;
 }
 
-export async function startScenario(sdk: SdkName, options: { readonly denwaEnv?: Readonly<Record<string, string>> } = {}): Promise<Scenario> {
-  const denwa = await startDenwa(options.denwaEnv === undefined ? {} : { env: options.denwaEnv });
+export async function startScenario(sdk: SdkName, options: { readonly denwaEnv?: Readonly<Record<string, string>>; readonly denwaDir?: string } = {}): Promise<Scenario> {
+  const denwa = await startDenwa({
+    ...(options.denwaEnv === undefined ? {} : { env: options.denwaEnv }),
+    ...(options.denwaDir === undefined ? {} : { dir: options.denwaDir }),
+  });
   const web = await startWebhookServer();
   const pages = await startPageServer(sdk);
   const dir = mkdtempSync(join(tmpdir(), 'denwa-tones-'));

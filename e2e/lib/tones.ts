@@ -23,8 +23,8 @@ export function writeToneWav(path: string, hz: number, seconds = 5, rate = 48_00
   writeFileSync(path, Buffer.concat([header, data]));
 }
 
-/** The samples and rate of a 16-bit PCM WAV (first channel), reading its chunks. */
-export function readWav(bytes: Buffer): { readonly rate: number; readonly samples: Float32Array } {
+/** The samples and rate of a 16-bit PCM WAV (its first channel, or `channel`), reading its chunks; `channels` is the header's count. */
+export function readWav(bytes: Buffer, channel = 0): { readonly rate: number; readonly channels: number; readonly samples: Float32Array } {
   let offset = 12;
   let rate = 8000;
   let channels = 1;
@@ -38,12 +38,13 @@ export function readWav(bytes: Buffer): { readonly rate: number; readonly sample
       const end = Math.min(bytes.length, offset + 8 + size);
       const frames = Math.floor((end - offset - 8) / (2 * channels));
       const samples = new Float32Array(frames);
-      for (let i = 0; i < frames; i++) samples[i] = bytes.readInt16LE(offset + 8 + i * 2 * channels) / 32768;
-      return { rate, samples };
+      if (channel >= channels) throw new Error(`the WAV has ${String(channels)} channel(s), not channel ${String(channel + 1)}`);
+      for (let i = 0; i < frames; i++) samples[i] = bytes.readInt16LE(offset + 8 + (i * channels + channel) * 2) / 32768;
+      return { rate, channels, samples };
     }
     offset += 8 + size + (size % 2);
   }
-  return { rate, samples: new Float32Array(0) };
+  return { rate, channels, samples: new Float32Array(0) };
 }
 
 /** The power of `hz` in `samples` (Goertzel), normalised by length: compare tones within one signal. */

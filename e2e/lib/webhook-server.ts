@@ -5,6 +5,11 @@ export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly params: Record<string, string>;
+  /** The request's path and query, as it arrived. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** `Date.now()` when the request ended. */
+  readonly at: number;
 }
 
 export interface WebhookServer {
@@ -25,7 +30,9 @@ export async function startWebhookServer(): Promise<WebhookServer> {
       const url = new URL(req.url ?? '/', 'http://x');
       const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
       for (const [k, v] of url.searchParams) params[k] = v;
-      requests.push({ method: req.method ?? '', path: url.pathname, params });
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      requests.push({ method: req.method ?? '', path: url.pathname, params, url: req.url ?? '/', headers, at: Date.now() });
       const route = routes.get(url.pathname);
       const body = route === undefined ? '<Response/>' : typeof route === 'string' ? route : route(params);
       res.writeHead(200, { 'content-type': 'text/xml' }).end(body);
