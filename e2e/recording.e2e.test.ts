@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { waitInPage, type Party } from './lib/browser.ts';
+import { launchParty, waitInPage, type Party } from './lib/browser.ts';
 import { startBaresip, type Baresip } from './lib/baresip.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, startDenwa, type DenwaProcess } from './lib/denwa-process.ts';
 import { startKamailio, type Kamailio } from './lib/kamailio.ts';
@@ -285,6 +285,19 @@ describe('<Dial record>: recordings of real calls, fetched through the REST API'
       expect(Math.abs(wav.seconds - talk), `recording ${wav.seconds.toFixed(2)} s vs talk ${talk.toFixed(2)} s`).toBeLessThanOrEqual(DURATION_TOLERANCE_S);
       expect(Math.abs(Number(p['RecordingDuration']) - wav.seconds)).toBeLessThanOrEqual(0.51);
       expectMp3(await media(s.denwa, sid, 'mp3'));
+
+      // The console plays it: /recordings/ lists it with a player whose media loads with the page's Basic credentials.
+      const viewer = await launchParty(join(tmpdir(), 'denwa-no-mic.wav'), `${s.denwa.api}/recordings/`, { httpCredentials: { username: ACCOUNT_SID, password: AUTH_TOKEN } });
+      try {
+        const player = `document.querySelector('audio[src*="${sid}"]')`;
+        await viewer.page.evaluate(`(() => { const a = ${player}; a.preload = 'auto'; a.load(); })()`);
+        const seconds = await waitInPage<number>(viewer.page, `(() => { const a = ${player}; return a.readyState >= 1 && Number.isFinite(a.duration) ? a.duration : 0; })()`, 10_000);
+        expect(Math.abs(seconds - wav.seconds), `player ${String(seconds)} s vs WAV ${wav.seconds.toFixed(2)} s`).toBeLessThanOrEqual(0.5);
+        await viewer.page.evaluate(`${player}.play()`);
+        expect(await waitInPage<number>(viewer.page, `${player}.currentTime > 0.2 ? ${player}.currentTime : 0`, 10_000)).toBeGreaterThan(0.2);
+      } finally {
+        await viewer.close();
+      }
     });
   }, 60_000);
 
