@@ -386,6 +386,11 @@ describe('<Dial record>: recordings of real calls, fetched through the REST API'
       expect(wav.seconds, `repaired ${wav.seconds.toFixed(2)} s vs talk ${talk.toFixed(2)} s`).toBeLessThanOrEqual(talk + 0.25);
       expect(Math.abs(Number(done.params['RecordingDuration']) - wav.seconds)).toBeLessThanOrEqual(0.51);
       expect(Math.abs(Number(listed[0]?.['duration']) - wav.seconds)).toBeLessThanOrEqual(0.51);
+      // The calls the crash cut are not left in progress: the restart ended them (by `system`).
+      const parent = await restarted.rest(`/Calls/${callSid}.json`);
+      expect(parent).toMatchObject({ status: 'completed' });
+      const children = await restarted.rest(`/Calls.json?ParentCallSid=${callSid}`);
+      expect((children['calls'] as Record<string, unknown>[]).map((c) => c['status'])).toEqual(['completed']);
     });
   }, 60_000);
 });

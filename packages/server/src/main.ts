@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { VoiceError, type AccountSid } from '@denwa/protocol';
 import { buildApp } from './app.ts';
-import { CallEngine } from './calls/index.ts';
+import { CallEngine, endOrphanedCalls } from './calls/index.ts';
 import { ensureApiKey, ensureVirtualNumber, insightsHome, syncTrunksFile } from './console/index.ts';
 import { MediaRelay, nativeUdpFallbackReason, type MediaImpairment } from './media/index.ts';
 import { PresenceRegistry, SignalingServer, mintAccessToken, verifyToken } from './signaling/index.ts';
@@ -191,7 +191,9 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
     const urlHost = hostForUrl(config.publicIp ?? config.host);
     const httpUrl = `http://${hostForUrl(config.host)}:${String(httpPort)}`;
     publicUrl = resolvePublicUrl(config, httpPort);
-    // Recordings a crashed run left unfinished: headers fixed, stored, callbacks fired.
+    // Calls and recordings a crashed run left live: the calls ended, the recordings repaired and completed.
+    const orphans = await endOrphanedCalls(store, accountSid, clock);
+    if (orphans > 0) log.warn({ count: orphans }, 'ended calls left live by the previous run (it stopped without hanging them up)');
     const repaired = await recorder.repairUnfinished();
     if (repaired > 0) log.info({ count: repaired }, 'repaired recordings left unfinished by the previous run');
     // The hands-on guide's number on the virtual carrier, when the account has no number yet.

@@ -11,3 +11,4 @@ export { CALL_TRANSITIONS } from './call-status.ts';
 export type { ProgressEvent } from './status-callbacks.ts';
 export { SIMULATOR_IDENTITY_PREFIX, simulatorIdentity, simulatorNumber } from './simulators.ts';
 export { compactNumber, isE164 } from './numbers.ts';
+export { endOrphanedCalls } from './orphaned-calls.ts';
