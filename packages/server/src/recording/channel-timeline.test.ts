@@ -1,6 +1,7 @@
+import { seededRandom as mulberry32 } from '@denwa/testkit';
 import { describe, expect, it } from 'vitest';
 import { ChannelTimeline } from './channel-timeline.ts';
-import { constFrame, firstIndexOf, mulberry32 } from './signal.test-helper.ts';
+import { constFrame, firstIndexOf } from './signal.test-helper.ts';
 
 const RATE = 8000;
 const FRAME = 160; // 20 ms

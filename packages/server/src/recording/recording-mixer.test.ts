@@ -1,6 +1,7 @@
+import { seededRandom as mulberry32 } from '@denwa/testkit';
 import { describe, expect, it } from 'vitest';
 import { RecordingMixer, type RecordingMixerOptions } from './recording-mixer.ts';
-import { addBurst, channelOf, constFrame, mulberry32, onsetsMs } from './signal.test-helper.ts';
+import { addBurst, channelOf, constFrame, onsetsMs } from './signal.test-helper.ts';
 
 const RATE = 8000;
 const FRAME = 160; // 20 ms

@@ -1,16 +1,4 @@
-/** Test signals for the recording tests: a seeded PRNG, RTP-like framing and an onset detector. */
-
-/** mulberry32: a tiny seeded PRNG (uniform in [0, 1)), so randomised tests are deterministic. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Test signals for the recording tests: RTP-like framing and an onset detector (the seeded PRNG is testkit's `seededRandom`). */
 
 /** Adds a sine burst of `freq` Hz, `amplitude`, at [startMs, startMs + lengthMs) of `pcm`. */
 export function addBurst(pcm: Int16Array, rate: number, freq: number, startMs: number, lengthMs: number, amplitude: number): void {

@@ -1,6 +1,7 @@
+import { seededRandom as mulberry32 } from '@denwa/testkit';
 import { describe, expect, it } from 'vitest';
 import { SilenceScanner, trimSilenceBounds } from './silence-trim.ts';
-import { addBurst, mulberry32 } from './signal.test-helper.ts';
+import { addBurst } from './signal.test-helper.ts';
 
 const RATE = 8000;
 const MS = RATE / 1000;

@@ -1,17 +1,7 @@
+import { seededRandom as mulberry32 } from '@denwa/testkit';
 import { describe, expect, it } from 'vitest';
 import { WAV_HEADER_BYTES, parseWavHeader, repairWavHeader, wavDurationMs, wavHeader } from './wav.ts';
 
-/** mulberry32: a tiny seeded PRNG, so the fuzz loop is deterministic. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hex(s: string): Buffer {
   return Buffer.from(s.replace(/\s+/g, ''), 'hex');
