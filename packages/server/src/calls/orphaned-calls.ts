@@ -24,12 +24,11 @@ export async function endOrphanedCalls(store: Pick<Store, 'calls'>, accountSid: 
       if (!page.hasMore) break;
     }
     for (const call of found) {
-      const answered = call.answerTime !== null;
-      const endTime = Math.max(call.dateUpdated, call.answerTime ?? 0);
-      const to = answered ? 'completed' : 'failed';
-      await store.calls.update(accountSid, call.sid, {
-        status: to, endTime, hangupSource: 'system', duration: answered ? Math.max(0, Math.round((endTime - (call.answerTime ?? endTime)) / 1000)) : 0, dateUpdated: now,
-      });
+      const answerTime = call.answerTime;
+      const endTime = Math.max(call.dateUpdated, answerTime ?? 0);
+      const to = answerTime !== null ? 'completed' : 'failed';
+      const duration = answerTime !== null ? Math.max(0, Math.round((endTime - answerTime) / 1000)) : 0;
+      await store.calls.update(accountSid, call.sid, { status: to, endTime, hangupSource: 'system', duration, dateUpdated: now });
       await store.calls.appendEvent({ callSid: call.sid, status: to, timestamp: now, detail: { reason: 'the server stopped during the call', was: status } });
       ended++;
     }
