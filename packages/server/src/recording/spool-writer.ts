@@ -1,18 +1,26 @@
 /**
  * Streams one recording's PCM to its local spool file while the call lasts: a WAV header with a zero
  * length first, then the samples appended in order (one write in flight at a time; chunks that arrive
- * meanwhile go out together), and the header's lengths fixed when the recording ends. A process that
+ * meanwhile go out together), and the header's lengths fixed when the recording ends. Samples are
+ * copied into one fill buffer that is reused once its write is done, so a recording allocates nothing
+ * per tick in the steady state (per-tick buffers outlived V8's young generation while their write was
+ * in flight and made full collections frequent: `bench/README.md`). A process that
  * dies mid-call leaves a valid prefix whose header `repairWavHeader` fixes at the next start.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { WAV_HEADER_BYTES, wavHeader } from './wav.ts';
+
+/** The smallest fill buffer: one 500 ms tick of 8 kHz stereo. */
+const MIN_FILL_BYTES = 16_384;
 
 export class SpoolWriter {
   readonly path: string;
   readonly sampleRate: number;
   readonly channels: number;
   readonly #file: FileHandle;
-  #pending: Buffer[] = [];
+  /** Samples queued for the next write, in `#fill[0, #fillLength)`; reused after its write. */
+  #fill: Buffer | null = null;
+  #fillLength = 0;
   #writing: Promise<void> | null = null;
   #error: Error | null = null;
   #dataBytes = 0;
@@ -48,23 +56,36 @@ export class SpoolWriter {
   append(pcm: Int16Array): void {
     if (pcm.length === 0 || this.#finished !== null) return;
     const bytes = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-    this.#pending.push(Buffer.from(bytes)); // a copy: the caller reuses its buffer
+    const need = this.#fillLength + bytes.length;
+    let fill = this.#fill;
+    if (fill === null || fill.length < need) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need, MIN_FILL_BYTES, fill === null ? 0 : fill.length * 2));
+      if (fill !== null) fill.copy(grown, 0, 0, this.#fillLength);
+      fill = grown;
+      this.#fill = grown;
+    }
+    bytes.copy(fill, this.#fillLength); // a copy: the caller reuses its buffer
+    this.#fillLength = need;
     this.#dataBytes += bytes.length;
     this.#writing ??= this.#drain();
   }
 
   async #drain(): Promise<void> {
     try {
-      while (this.#pending.length > 0 && this.#error === null) {
-        const chunk = this.#pending.length === 1 ? (this.#pending[0] as Buffer) : Buffer.concat(this.#pending);
-        this.#pending = [];
+      while (this.#fill !== null && this.#fillLength > 0 && this.#error === null) {
+        const chunk = this.#fill;
+        const length = this.#fillLength;
+        this.#fill = null;
+        this.#fillLength = 0;
         // Positioned writes: the header was written with one too, which does not move the file offset.
-        await this.#file.write(chunk, 0, chunk.length, WAV_HEADER_BYTES + this.#written);
-        this.#written += chunk.length;
+        await this.#file.write(chunk, 0, length, WAV_HEADER_BYTES + this.#written);
+        this.#written += length;
+        this.#fill ??= chunk; // nothing arrived meanwhile: reuse the buffer
       }
     } catch (err) {
       this.#error = err instanceof Error ? err : new Error(String(err));
-      this.#pending = [];
+      this.#fill = null;
+      this.#fillLength = 0;
     } finally {
       this.#writing = null;
     }
