@@ -5,6 +5,7 @@
  * fires the status callback and encodes the MP3 in a worker, off the event loop. All recordings share
  * one periodic tick that writes what is older than the jitter window.
  */
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { VoiceError, type AccountSid, type CallSid, type RecordingSid } from '@denwa/protocol';
@@ -213,6 +214,7 @@ export class RecordingService implements RecorderPort {
 
   /** Repairs and completes the recordings a previous run left unfinished (a crash mid-call). */
   async repairUnfinished(): Promise<number> {
+    await this.#sweepSpool();
     const unfinished = await this.#o.store.recordings.listUnfinished();
     for (const record of unfinished) {
       const repaired = await repairRecording(record, { store: this.#o.store, clock: this.#o.clock, log: this.#o.log });
@@ -221,6 +223,18 @@ export class RecordingService implements RecorderPort {
       else void sendRecordingCallback(this.#o.webhooks, this.#o.log, repaired, this.recordingUrl(repaired.accountSid, repaired.sid));
     }
     return unfinished.length;
+  }
+
+  /**
+   * Removes what a crash left half made in the spool folder: MP3 temp files (`*.tmp`) and trimmed copies
+   * (`*.trim`). They are made again from the spool WAV when its recording is finished.
+   */
+  async #sweepSpool(): Promise<void> {
+    const names = await readdir(this.#o.spoolDir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.endsWith('.tmp') && !name.endsWith('.trim')) continue;
+      await rm(join(this.#o.spoolDir, name), { force: true }).catch((err: unknown) => { this.#o.log.warn({ err, name }, 'cannot remove a spool leftover'); });
+    }
   }
 
   /** The storage key of a finished recording's media in `format`. */

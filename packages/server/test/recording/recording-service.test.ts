@@ -3,7 +3,7 @@
  * spool WAV, trimming, storage on disk, MP3 in a worker, the status callbacks, pause/resume, and
  * crash repair of a spool file whose header was never fixed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock, makeTempDir } from '@denwa/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -214,7 +214,11 @@ describe('RecordingService', () => {
       trim: false, startTime: t, durationMs: null, spoolPath, wavKey: null, mp3Key: null, statusCallback: 'https://app.test/rec', statusCallbackMethod: 'POST',
       statusCallbackEvents: ['completed'], errorCode: null, dateCreated: t, dateUpdated: t,
     });
+    // What a crash left half made beside it: an MP3 temp file and a trimmed copy.
+    writeFileSync(join(dir.path, `${sid}.mp3.123-abc.tmp`), 'partial');
+    writeFileSync(join(dir.path, `${sid}.wav.trim`), 'partial');
     expect(await service.repairUnfinished()).toBe(1);
+    expect(readdirSync(dir.path).filter((n) => n.endsWith('.tmp') || n.endsWith('.trim'))).toEqual([]);
     const r = await finished(sid);
     expect(r).toMatchObject({ status: 'completed', durationMs: 2500 });
     const wav = readWav(join(dir.path, 'media', `${ACCOUNT}/${sid}.wav`));
