@@ -289,6 +289,9 @@ async function bridgeUntilEnd(ctx: EngineContext, parent: LiveCall, child: LiveC
   parent.peer = child;
   child.peer = parent;
   recording.answered(b);
+  // Recordings already running on either call (REST `Calls/{Sid}/Recordings`) record the bridged leg too.
+  for (const r of ctx.recorder?.activeForCall(parent.sid) ?? []) r.setLegs(a, b);
+  for (const r of ctx.recorder?.activeForCall(child.sid) ?? []) r.setLegs(b, a);
   const digits = winnerDigits(verb, child);
   if (digits !== null) void playDigits(ctx, child, digits);
   const limitMs = Math.max(1, verb.timeLimit ?? DEFAULT_TIME_LIMIT_S) * 1000;

@@ -15,19 +15,19 @@ class FakeRecorder implements RecorderPort {
     this.started.push(entry);
     const sid = ids.sid('recording');
     const record = { sid, accountSid: options.accountSid, callSid: options.callSid, durationMs: null } as unknown as RecordingRecord;
-    return Promise.resolve({
-      ok: true,
-      value: {
+    const value: ActiveRecording = {
         sid, callSid: options.callSid, record,
         setLegs: (p, c) => { entry.legs.push([p?.id ?? null, c?.id ?? null]); },
         pause: () => true,
         resume: () => true,
         stop: () => { this.stops++; return Promise.resolve({ ...record, durationMs: this.now() - entry.at }); },
-      },
-    });
+    };
+    this.live.push(value);
+    return Promise.resolve({ ok: true, value });
   }
+  readonly live: ActiveRecording[] = [];
   active(): ActiveRecording | null { return null; }
-  activeForCall(): readonly ActiveRecording[] { return []; }
+  activeForCall(callSid: CallSid): readonly ActiveRecording[] { return this.live.filter((r) => r.callSid === callSid); }
   recordingUrl(accountSid: AccountSid, sid: RecordingSid): string {
     return `https://denwa.test/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`;
   }
@@ -110,5 +110,21 @@ describe('<Dial record>', () => {
     await settle();
     expect(plain.recorder.started).toHaveLength(0);
     expect(plain.web.requests.find((r) => r.url === 'https://app.test/action')?.params['RecordingSid']).toBeUndefined();
+  });
+
+  it('a REST recording started on the caller before the bridge records the dialed leg once it is bridged', async () => {
+    const h = await setup();
+    h.web.twiml.set('https://app.test/voice', '<Response><Dial action="https://app.test/action"><Client>bob</Client></Dial></Response>');
+    const parent = h.place();
+    await settle();
+    const started = await h.engine.startRecording(ACCOUNT, parent, {
+      channels: 2, track: 'both', trim: false, statusCallback: null, statusCallbackMethod: 'POST', statusCallbackEvents: ['completed'],
+    });
+    expect(started.ok).toBe(true);
+    expect(h.recorder.started[0]?.options.source).toBe('StartCallRecordingAPI');
+    expect(h.recorder.started[0]?.legs).toEqual([['E0', null]]);
+    h.engine.answer(h.bob, h.childOf(), 'bob answer');
+    await settle();
+    expect(h.recorder.started[0]?.legs.at(-1)).toEqual(['E0', 'E1']);
   });
 });
