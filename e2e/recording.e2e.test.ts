@@ -390,7 +390,12 @@ describe('<Dial record>: recordings of real calls, fetched through the REST API'
       const parent = await restarted.rest(`/Calls/${callSid}.json`);
       expect(parent).toMatchObject({ status: 'completed' });
       const children = await restarted.rest(`/Calls.json?ParentCallSid=${callSid}`);
-      expect((children['calls'] as Record<string, unknown>[]).map((c) => c['status'])).toEqual(['completed']);
+      const calls = children['calls'] as Record<string, unknown>[];
+      expect(calls.map((c) => c['status'])).toEqual(['completed']);
+      // It ends when the killed server was last alive (its heartbeat, every second): the answered child's
+      // duration is the talk time, in whole seconds, up to a second short.
+      expect(Number(calls[0]?.['duration']), `child call duration vs talk ${talk.toFixed(2)} s`).toBeGreaterThanOrEqual(Math.floor(talk) - 1);
+      expect(Number(calls[0]?.['duration'])).toBeLessThanOrEqual(Math.ceil(talk));
     });
   }, 60_000);
 });

@@ -18,7 +18,7 @@ import { PresenceRegistry, SignalingServer, mintAccessToken, verifyToken } from 
 import { SipEdge } from './sip/index.ts';
 import { HttpWebhookClient } from './webhooks/index.ts';
 import { prepareDataDir, readTrunksFile, resolvePublicUrl, trustInstructions, type DataDir, type DenwaConfig, type TokenOptions } from './config/index.ts';
-import { RandomIdGenerator, SystemClock, createLogger, type Clock, type IdGenerator, type Logger } from './core/index.ts';
+import { RandomIdGenerator, SystemClock, createLogger, lastHeartbeat, startHeartbeat, type Clock, type IdGenerator, type Logger } from './core/index.ts';
 import { Mp3EncoderPool, RecordingService, createRecordingStorage } from './recording/index.ts';
 import { openSqliteStore, type Store } from './store/index.ts';
 import { DENWA_VERSION } from './version.ts';
@@ -109,12 +109,14 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
   let sip: SipEdge | null = null;
   let signaling: SignalingServer | null = null;
   let recorder: RecordingService | null = null;
+  let stopHeartbeat = (): void => undefined;
   let mp3: Mp3EncoderPool | null = null;
   let closing: Promise<void> | null = null;
   // The public URL is known only once the HTTP port is bound (it may be 0 in tests).
   let publicUrl = '';
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      stopHeartbeat();
       signaling?.close();
       engine?.close();
       if (sip !== null) await sip.close();
@@ -192,7 +194,9 @@ export async function startDenwa(config: DenwaConfig, options: StartOptions): Pr
     const httpUrl = `http://${hostForUrl(config.host)}:${String(httpPort)}`;
     publicUrl = resolvePublicUrl(config, httpPort);
     // Calls and recordings a crashed run left live: the calls ended, the recordings repaired and completed.
-    const orphans = await endOrphanedCalls(store, accountSid, clock);
+    const heartbeatFile = join(dataDir.root, 'heartbeat');
+    const orphans = await endOrphanedCalls(store, accountSid, clock, await lastHeartbeat(heartbeatFile));
+    stopHeartbeat = startHeartbeat(heartbeatFile, clock);
     if (orphans > 0) log.warn({ count: orphans }, 'ended calls left live by the previous run (it stopped without hanging them up)');
     const repaired = await recorder.repairUnfinished();
     if (repaired > 0) log.info({ count: repaired }, 'repaired recordings left unfinished by the previous run');

@@ -1,8 +1,9 @@
 /**
  * Calls a previous run left live. When the server dies (`kill -9`, power loss) its calls die with it,
  * but their records still say `queued`, `ringing` or `in-progress`. At start every such call of the
- * account is ended: `completed` if it had been answered, else `failed`, hung up by `system`, ending
- * at its last recorded change (the last moment Denwa knew it alive), with a call event saying why.
+ * account is ended: `completed` if it had been answered, else `failed`, hung up by `system`, with a
+ * call event saying why. It ends when the dead run was last known alive (its heartbeat), or at the
+ * call's last recorded change when there is no heartbeat.
  */
 import { CALL_STATUSES, FINAL_CALL_STATUSES, type AccountSid } from '@denwa/protocol';
 import type { Clock } from '../core/index.ts';
@@ -13,7 +14,7 @@ const MAX_PER_STATUS = 100_000;
 const PAGE = 500;
 
 /** Ends the account's calls left live by a previous run: how many. */
-export async function endOrphanedCalls(store: Pick<Store, 'calls'>, accountSid: AccountSid, clock: Clock): Promise<number> {
+export async function endOrphanedCalls(store: Pick<Store, 'calls'>, accountSid: AccountSid, clock: Clock, lastAlive: number | null = null): Promise<number> {
   let ended = 0;
   const now = clock.now();
   for (const status of CALL_STATUSES.filter((s) => !FINAL_CALL_STATUSES.has(s))) {
@@ -25,7 +26,7 @@ export async function endOrphanedCalls(store: Pick<Store, 'calls'>, accountSid: 
     }
     for (const call of found) {
       const answerTime = call.answerTime;
-      const endTime = Math.max(call.dateUpdated, answerTime ?? 0);
+      const endTime = Math.max(call.dateUpdated, answerTime ?? 0, Math.min(lastAlive ?? 0, now));
       const to = answerTime !== null ? 'completed' : 'failed';
       const duration = answerTime !== null ? Math.max(0, Math.round((endTime - answerTime) / 1000)) : 0;
       await store.calls.update(accountSid, call.sid, { status: to, endTime, hangupSource: 'system', duration, dateUpdated: now });

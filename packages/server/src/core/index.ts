@@ -4,3 +4,4 @@ export { assertNever } from './assert-never.ts';
 export { InvalidStateError, assertTransition, type TransitionTable } from './fsm.ts';
 export { createLogger, REDACT_PATHS, type Logger, type LoggerConfig } from './logger.ts';
 export { callingCode, compactNumber, countryOf, countryOfCode, geoParams, isE164 } from './phone-numbers.ts';
+export { lastHeartbeat, startHeartbeat } from './heartbeat.ts';

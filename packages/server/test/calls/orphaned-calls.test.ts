@@ -31,4 +31,17 @@ describe('endOrphanedCalls', () => {
     expect((await store.calls.listEvents(talking.sid)).map((e) => [e.status, e.detail['was']])).toEqual([['completed', 'in-progress']]);
     expect(await endOrphanedCalls(store, ACCOUNT, clock)).toBe(0);
   });
+
+  it('ends them when the dead run was last alive (its heartbeat), never before their last change nor after now', async () => {
+    const store = createMemoryStore();
+    await store.accounts.upsert({ sid: ACCOUNT, friendlyName: 'a', authToken: 'x'.repeat(32), status: 'active', dateCreated: T0, dateUpdated: T0 });
+    const talking = call({ status: 'in-progress', answerTime: T0 + 2_000, dateUpdated: T0 + 2_000 });
+    const ringing = call({ status: 'ringing', dateUpdated: T0 + 90_000 });
+    await store.calls.insert(talking);
+    await store.calls.insert(ringing);
+    const clock = new ManualClock(T0 + 3_600_000);
+    expect(await endOrphanedCalls(store, ACCOUNT, clock, T0 + 47_000)).toBe(2);
+    expect(await store.calls.get(ACCOUNT, talking.sid)).toMatchObject({ status: 'completed', endTime: T0 + 47_000, duration: 45 });
+    expect(await store.calls.get(ACCOUNT, ringing.sid)).toMatchObject({ status: 'failed', endTime: T0 + 90_000 });
+  });
 });
