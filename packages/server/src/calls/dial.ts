@@ -16,6 +16,7 @@ import { PhoneAttempt } from './phone-attempt.ts';
 import { RingAttempt, type RingOutcome } from './ring.ts';
 import { attachStatusCallback, type ProgressEvent } from './status-callbacks.ts';
 import { simulatorConnections } from './simulators.ts';
+import { resolveUrl } from './twiml-urls.ts';
 
 export interface DialOutcome {
   readonly dialCallStatus: 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
@@ -53,15 +54,6 @@ function incomingParameters(child: CallState, noun: DialNoun): Record<string, st
   return parameters;
 }
 
-/** `url` resolved against the TwiML document's URL, or null when it is not a URL. */
-function resolveAgainst(url: string, base: string | null): string | null {
-  try {
-    return base === null ? new URL(url).href : new URL(url, base).href;
-  } catch {
-    return null;
-  }
-}
-
 export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVerb, baseUrl: string | null = null): Promise<DialOutcome> {
   const dialable = (n: DialVerb['nouns'][number]): n is DialNoun => n.noun === 'Client' || n.noun === 'Number' || n.noun === 'Sip';
   const nouns = verb.nouns.filter(dialable);
@@ -75,7 +67,7 @@ export async function runDial(ctx: EngineContext, parent: LiveCall, verb: DialVe
 
   const timeoutMs = Math.min(600, Math.max(1, verb.timeout ?? DEFAULT_TIMEOUT_S)) * 1000;
   const early = new EarlyMedia(ctx, parent);
-  const recording = new DialRecording(ctx, parent, verb, (url) => resolveAgainst(url, baseUrl));
+  const recording = new DialRecording(ctx, parent, verb, (url) => resolveUrl(url, baseUrl));
   const children: Child[] = [];
   for (const noun of nouns.slice(0, 10)) {
     const now = ctx.clock.now();

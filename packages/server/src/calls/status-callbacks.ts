@@ -5,7 +5,7 @@
  * never block the engine.
  */
 import { FINAL_CALL_STATUSES, type CallStatus } from '@denwa/protocol';
-import type { Logger } from '../core/index.ts';
+import { rfc2822Date, type Logger } from '../core/index.ts';
 import type { CallRecord, HttpMethod } from '../store/ports.ts';
 import type { CallState } from './call-status.ts';
 import type { WebhookClient } from './ports.ts';
@@ -27,10 +27,6 @@ export function progressEvent(status: CallStatus): ProgressEvent | null {
   return null;
 }
 
-/** Twilio's RFC 2822 date, e.g. `Mon, 23 Nov 2026 20:15:00 +0000`. */
-export function rfc2822Date(ms: number): string {
-  return new Date(ms).toUTCString().replace('GMT', '+0000');
-}
 
 /** The parameters every voice webhook of a call carries. */
 export function callParams(record: CallRecord, apiVersion = '2010-04-01'): Record<string, string> {

@@ -7,6 +7,7 @@ import { VoiceError } from '@denwa/protocol';
 import type { HttpMethod } from '../store/ports.ts';
 import { parseTwiml, type Verb } from '../twiml/index.ts';
 import { runDial } from './dial.ts';
+import { resolveUrl } from './twiml-urls.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { LiveCall } from './live-call.ts';
 import { callParams } from './status-callbacks.ts';
@@ -46,14 +47,6 @@ async function load(ctx: EngineContext, call: LiveCall, source: TwimlSource, cus
   const parsed = parseTwiml(body);
   if (!parsed.ok) return parsed.error;
   return { verbs: parsed.response.verbs, baseUrl };
-}
-
-function resolveUrl(url: string, base: string | null): string | null {
-  try {
-    return base === null ? new URL(url).href : new URL(url, base).href;
-  } catch {
-    return null;
-  }
 }
 
 function sleep(ctx: EngineContext, call: LiveCall, ms: number): Promise<void> {

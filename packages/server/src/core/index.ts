@@ -5,3 +5,4 @@ export { InvalidStateError, assertTransition, type TransitionTable } from './fsm
 export { createLogger, REDACT_PATHS, type Logger, type LoggerConfig } from './logger.ts';
 export { callingCode, compactNumber, countryOf, countryOfCode, geoParams, isE164 } from './phone-numbers.ts';
 export { lastHeartbeat, startHeartbeat } from './heartbeat.ts';
+export { rfc2822Date } from './rfc2822.ts';

@@ -5,13 +5,8 @@
  * and `ErrorCode` for `absent`/`failed`. The webhook client signs them (`X-Twilio-Signature`).
  */
 import type { WebhookClient } from '../calls/ports.ts';
-import type { Logger } from '../core/index.ts';
+import { rfc2822Date, type Logger } from '../core/index.ts';
 import type { RecordingCallbackEvent, RecordingRecord } from '../store/ports.ts';
-
-/** Twilio's RFC 2822 date, e.g. `Mon, 23 Nov 2026 20:15:00 +0000`. */
-function rfc2822(ms: number): string {
-  return new Date(ms).toUTCString().replace('GMT', '+0000');
-}
 
 /** The parameters of a recording status callback. */
 export function recordingCallbackParams(record: RecordingRecord, url: string): Record<string, string> {
@@ -23,7 +18,7 @@ export function recordingCallbackParams(record: RecordingRecord, url: string): R
     RecordingStatus: record.status,
     RecordingChannels: String(record.channels),
     RecordingSource: record.source,
-    RecordingStartTime: rfc2822(record.startTime),
+    RecordingStartTime: rfc2822Date(record.startTime),
     RecordingTrack: record.track,
   };
   if (record.durationMs !== null) params['RecordingDuration'] = String(Math.round(record.durationMs / 1000));

@@ -58,13 +58,15 @@ function sampleBytes(length: number): Buffer {
   return bytes;
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
+/** The whole stream as one buffer. */
+export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
 }
 
-async function exists(path: string): Promise<boolean> {
+/** True when `path` exists. */
+export async function exists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
     () => false,

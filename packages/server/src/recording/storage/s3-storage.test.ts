@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { access, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { makeTempDir } from '@denwa/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runRecordingStorageContract } from './recording-storage.contract.ts';
+import { exists, readAll, runRecordingStorageContract } from './recording-storage.contract.ts';
 import { RecordingStorageError } from './recording-storage.ts';
 import { S3Storage, type S3StorageOptions } from './s3-storage.ts';
 import {
@@ -27,19 +26,6 @@ const MiB = 1024 * 1024;
 /** Everything an error could show: message, stack, own properties and causes, as inspect prints them. */
 function everythingShown(error: unknown): string {
   return [String(error), (error as Error).stack ?? '', inspect(error, { depth: 10, showHidden: true })].join('\n');
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 describe('S3Storage against s3rver', () => {
