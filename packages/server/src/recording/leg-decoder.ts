@@ -9,7 +9,7 @@
 import type { MediaCodec } from '../calls/ports.ts';
 import { Resampler, createPcmDecoder, isTranscodable, type PcmDecoder } from '../media/index.ts';
 
-/** A decoded frame: valid until the next {@link LegDecoder.decode}. */
+/** A decoded frame: the same object, refilled, on every {@link LegDecoder.decode}; valid until the next. */
 export interface DecodedFrame {
   readonly pcm: Int16Array;
   /** The frame's first sample on the stream's clock, in recording-rate samples (unwrapped). */
@@ -24,11 +24,15 @@ const MAX_FRAME = 5760;
 
 export class LegDecoder {
   readonly #rate: number;
-  #key = '';
+  /** The codec the decoder is for (name and clock rate); a change makes a new decoder. */
+  #name = '';
+  #clockRate = 0;
   #decoder: PcmDecoder | null = null;
   #resampler: Resampler | null = null;
   readonly #decoded = new Int16Array(MAX_FRAME);
   readonly #resampled = new Int16Array(MAX_FRAME);
+  /** Reused for every frame (no allocation per packet on the media path). */
+  readonly #frame: { pcm: Int16Array; timestamp: number; ssrc: number } = { pcm: new Int16Array(0), timestamp: 0, ssrc: 0 };
   #ssrc = -1;
   #lastTs = 0;
   #extended = 0;
@@ -57,7 +61,11 @@ export class LegDecoder {
       const out = resampler.process(this.#decoded, 0, samples, this.#resampled, 0);
       pcm = this.#resampled.subarray(0, out);
     }
-    return { pcm, timestamp: this.#unwrap(timestamp, ssrc, codec.clockRate), ssrc };
+    const frame = this.#frame;
+    frame.pcm = pcm;
+    frame.timestamp = this.#unwrap(timestamp, ssrc, codec.clockRate);
+    frame.ssrc = ssrc;
+    return frame;
   }
 
   /** The stream's timestamp, unwrapped past 2^32 and converted to the recording's rate. */
@@ -73,10 +81,10 @@ export class LegDecoder {
   }
 
   #decoderFor(codec: MediaCodec): PcmDecoder | null {
-    const key = `${codec.name}/${String(codec.clockRate)}`;
-    if (key === this.#key) return this.#decoder;
+    if (codec.name === this.#name && codec.clockRate === this.#clockRate) return this.#decoder;
     this.close();
-    this.#key = key;
+    this.#name = codec.name;
+    this.#clockRate = codec.clockRate;
     const name = codec.name.toLowerCase() === 'opus' ? 'opus' : codec.name.toUpperCase();
     if (!isTranscodable(name)) return null;
     if (name === 'opus') {
@@ -93,6 +101,7 @@ export class LegDecoder {
     this.#decoder?.close();
     this.#decoder = null;
     this.#resampler = null;
-    this.#key = '';
+    this.#name = '';
+    this.#clockRate = 0;
   }
 }

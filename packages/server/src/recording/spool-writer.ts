@@ -10,7 +10,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { WAV_HEADER_BYTES, wavHeader } from './wav.ts';
 
-/** The smallest fill buffer: one 500 ms tick of 8 kHz stereo. */
+/** The smallest fill buffer: one 500 ms write of 8 kHz stereo. */
 const MIN_FILL_BYTES = 16_384;
 
 export class SpoolWriter {

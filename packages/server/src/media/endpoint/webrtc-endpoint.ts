@@ -301,8 +301,10 @@ export class WebRtcEndpoint implements MediaEndpoint, RelayLeg {
     if (this.#dtmfPts[pt] === 1) {
       const offset = 12 + 4 * ((buf[0] ?? 0) & 0x0f);
       if (len >= offset + 4) this.#dtmf?.push(ts, buf, offset, len - offset);
-    } else if (pt === this.#negotiated?.primary.pt) this.#speech?.pushRtp(buf, len, now);
-    if (pt === this.#negotiated?.primary.pt) this.#tap.push(buf, len, now, this);
+    } else if (pt === this.#negotiated?.primary.pt) {
+      this.#speech?.pushRtp(buf, len, now);
+      this.#tap.push(buf, len, now, this);
+    }
     const peer = this.#peer;
     if (peer === null || !peer.sendRelayed(buf, len, now)) {
       this.counters.notForwarded++;
