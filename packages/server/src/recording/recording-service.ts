@@ -75,11 +75,6 @@ export class RecordingService implements RecorderPort {
     return `${this.#o.publicBaseUrl()}/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`;
   }
 
-  /** Recordings being made now. */
-  get activeCount(): number {
-    return this.#active.size;
-  }
-
   /** The live recording `sid`, if it is being made in this process. */
   active(sid: RecordingSid): ActiveRecording | null {
     const a = this.#active.get(sid);
